@@ -1,0 +1,214 @@
+//! The `copydesk` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use engine::{Config, RunOptions};
+
+/// copydesk turns raw news articles into structured, classified, exportable records: headline,
+/// paragraphs, byline, dateline, credits, quotes with speakers, people, places, dates and
+/// classifier labels, each item with code-point offsets into the text.
+#[derive(Debug, Parser)]
+#[command(name = "copydesk", version, about, long_about = None)]
+#[command(
+    after_help = "Exit codes: 0 the command completed (a run may have rejects: see rejects.jsonl), \
+1 a fatal error (bad configuration, a plugin that cannot load, an exporter failure), 2 a usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Process articles: read, parse, analyse, classify and export them.
+    ///
+    /// Inputs are files, folders (read recursively, in sorted order), glob patterns, or `-` for
+    /// standard input. Files named *.jsonl / *.ndjson hold one JSON article per line; *.json
+    /// one JSON article; anything else is a plain-text article (headline line, blank line,
+    /// paragraphs). A .gz suffix is decompressed on the fly. In folders, files with other
+    /// extensions (README.md, index.tsv) are skipped and listed in the report.
+    ///
+    /// Writes the exporters' files plus report.json and rejects.jsonl into --out.
+    Run(RunArgs),
+    /// List the plugins found in the plugin folders, and the files that failed to load.
+    Plugins(PluginArgs),
+    /// Parse and analyse one article and print its record as pretty JSON.
+    Inspect(InspectArgs),
+    /// Print the JSON Schema of the article record.
+    Schema,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// Files, folders, glob patterns, or `-` for stdin. Default: the pipeline's `inputs`.
+    inputs: Vec<String>,
+    /// Pipeline file (copydesk.toml). Default: the built-in pipeline (language classifier,
+    /// JSON Lines exporter).
+    #[arg(long, short)]
+    config: Option<PathBuf>,
+    /// Output folder, created if missing.
+    #[arg(long, short, default_value = "out")]
+    out: PathBuf,
+    /// Worker threads (default: the pipeline's setting, 0 = one per core).
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// Plugin folder; repeat for several. Overrides the pipeline's folders.
+    #[arg(long = "plugins", value_name = "DIR")]
+    plugin_folders: Vec<PathBuf>,
+    /// Resolve dates against this day (YYYY-MM-DD) when an article has no publication date.
+    /// Default: today.
+    #[arg(long, value_name = "DATE")]
+    reference_date: Option<String>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct PluginArgs {
+    /// Pipeline file whose plugin folders to search.
+    #[arg(long, short)]
+    config: Option<PathBuf>,
+    /// Plugin folder; repeat for several. Overrides the pipeline's folders.
+    #[arg(long = "plugins", value_name = "DIR")]
+    plugin_folders: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct InspectArgs {
+    /// An article file (for JSON Lines, the first record), or `-` for stdin.
+    input: String,
+    /// Resolve dates against this day (YYYY-MM-DD) when the article has no publication date.
+    /// Default: today.
+    #[arg(long, value_name = "DATE")]
+    reference_date: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Plugins(args) => plugins(args),
+        Command::Inspect(args) => inspect(args),
+        Command::Schema => {
+            println!("{}", article::json_schema());
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("copydesk: error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+type CliResult = Result<(), Box<dyn std::error::Error>>;
+
+fn load_config(path: Option<&PathBuf>) -> Result<Config, engine::EngineError> {
+    match path {
+        Some(path) => Config::load(path),
+        None => Ok(Config::default_pipeline()),
+    }
+}
+
+fn check_date(date: Option<String>) -> Result<Option<String>, Box<dyn std::error::Error>> {
+    match date {
+        None => Ok(None),
+        Some(date) if analyze::is_iso_date(&date) => Ok(Some(date)),
+        Some(date) => {
+            Err(format!("--reference-date must be a date like 2022-05-01, not `{date}`").into())
+        }
+    }
+}
+
+fn run(args: RunArgs) -> CliResult {
+    let config = load_config(args.config.as_ref())?;
+    let options = RunOptions {
+        inputs: args.inputs,
+        out_dir: args.out.clone(),
+        threads: args.threads,
+        plugin_folders: args.plugin_folders,
+        quiet: args.quiet,
+        analyze: analyze::Options {
+            reference_date: check_date(args.reference_date)?,
+        },
+    };
+    if options.inputs.is_empty() && config.inputs.is_empty() {
+        return Err("no inputs: name files or folders, or set `inputs` in the pipeline".into());
+    }
+    let report = engine::run(&config, &options)?;
+    if !args.quiet {
+        eprintln!(
+            "copydesk: {} inputs: {} exported, {} rejected in {:.2} s ({} threads) → {}",
+            report.n_inputs,
+            report.n_exported,
+            report.n_rejected,
+            report.wall_seconds,
+            report.threads,
+            args.out.display()
+        );
+        if report.n_rejected > 0 {
+            eprintln!(
+                "copydesk: reasons for the rejects are in {}",
+                args.out.join("rejects.jsonl").display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn plugins(args: PluginArgs) -> CliResult {
+    let config = load_config(args.config.as_ref())?;
+    let folders = if args.plugin_folders.is_empty() {
+        config.plugin_folders()
+    } else {
+        args.plugin_folders
+    };
+    let registry = plugin_host::Registry::discover(&folders);
+    let folder_list: Vec<String> = folders
+        .iter()
+        .map(|folder| folder.display().to_string())
+        .collect();
+    println!("plugin folders: {}", folder_list.join(", "));
+    println!(
+        "{:<12} {:<11} {:<9} {:<4} path",
+        "name", "kind", "version", "abi"
+    );
+    for plugin in registry.plugins() {
+        println!(
+            "{:<12} {:<11} {:<9} {:<4} {}",
+            plugin.name,
+            plugin.kind.to_string(),
+            plugin.version,
+            plugin.abi,
+            plugin.path.display()
+        );
+    }
+    if registry.plugins().is_empty() {
+        println!("(no plugins found)");
+    }
+    for broken in registry.broken() {
+        println!("broken: {broken}");
+    }
+    Ok(())
+}
+
+fn inspect(args: InspectArgs) -> CliResult {
+    let reference_date = check_date(args.reference_date)?;
+    let mut reader = ingest::InputSet::new([args.input.clone()]).read(ingest::Limits::default());
+    let raw = match reader.next() {
+        Some(Ok(raw)) => raw,
+        Some(Err(reject)) => return Err(format!("{}: {}", reject.input, reject.reason).into()),
+        None => return Err(format!("{}: no article found", args.input).into()),
+    };
+    let mut article =
+        ingest::parse(&raw).map_err(|reason| format!("{}: {reason}", raw.origin.display()))?;
+    analyze::clean(&mut article);
+    analyze::analyze(&mut article, &analyze::Options { reference_date });
+    println!("{}", serde_json::to_string_pretty(&article)?);
+    Ok(())
+}

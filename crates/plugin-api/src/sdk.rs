@@ -1,0 +1,171 @@
+//! The safe side of the ABI: the traits plugin authors implement.
+
+use std::fmt;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use article::{Article, Label};
+use serde::de::DeserializeOwned;
+
+/// An error a plugin reports; the host prefixes it with the plugin's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginError(pub String);
+
+impl PluginError {
+    /// An error with a message.
+    pub fn new(message: impl Into<String>) -> PluginError {
+        PluginError(message.into())
+    }
+}
+
+impl fmt::Display for PluginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PluginError {}
+
+impl From<io::Error> for PluginError {
+    fn from(error: io::Error) -> PluginError {
+        PluginError(error.to_string())
+    }
+}
+
+impl From<serde_json::Error> for PluginError {
+    fn from(error: serde_json::Error) -> PluginError {
+        PluginError(error.to_string())
+    }
+}
+
+/// Options for a plugin that takes none: any option given is an error.
+#[derive(Debug, Default, Clone, Copy, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoOptions {}
+
+/// A classifier: reads an article, returns labels. Called concurrently from many threads.
+pub trait Classifier: Send + Sync + Sized + 'static {
+    /// The name pipelines use, and the key of this classifier's labels in the output.
+    const NAME: &'static str;
+    /// One line on what it does.
+    const DESCRIPTION: &'static str = "";
+    /// Options from the plugin's table in `copydesk.toml`. Use `#[serde(deny_unknown_fields)]`
+    /// so a misspelt option is an error at load time.
+    type Options: DeserializeOwned;
+    /// Builds the classifier; called once, before any article.
+    fn new(options: Self::Options) -> Result<Self, PluginError>;
+    /// Labels for one article, best first.
+    fn classify(&self, article: &Article) -> Result<Vec<Label>, PluginError>;
+}
+
+/// What an exporter is told when it opens.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ExportContext {
+    /// The run's output folder (exists when `open` is called).
+    pub out_dir: PathBuf,
+}
+
+/// One article handed to an exporter: its JSON as the host encoded it, and the decoded
+/// model on demand (decoded at most once).
+pub struct Record<'a> {
+    json: &'a [u8],
+    article: std::cell::OnceCell<Result<Article, String>>,
+}
+
+impl<'a> Record<'a> {
+    /// Wraps the JSON of one article.
+    pub fn new(json: &'a [u8]) -> Record<'a> {
+        Record {
+            json,
+            article: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The article as compact JSON, exactly as the host serialised it (no trailing newline).
+    pub fn json(&self) -> &'a [u8] {
+        self.json
+    }
+
+    /// The decoded article.
+    pub fn article(&self) -> Result<&Article, PluginError> {
+        self.article
+            .get_or_init(|| serde_json::from_slice(self.json).map_err(|error| error.to_string()))
+            .as_ref()
+            .map_err(|message| PluginError(format!("cannot decode article: {message}")))
+    }
+}
+
+/// An exporter: owned by one writer thread, it sees every exported article in input order.
+pub trait Exporter: Send + Sized + 'static {
+    /// The name pipelines use.
+    const NAME: &'static str;
+    /// One line on what it does.
+    const DESCRIPTION: &'static str = "";
+    /// Options from the plugin's table in `copydesk.toml`.
+    type Options: DeserializeOwned;
+    /// Opens the exporter's outputs; called once, before any article.
+    fn open(context: ExportContext, options: Self::Options) -> Result<Self, PluginError>;
+    /// Writes one article.
+    fn write(&mut self, record: &Record<'_>) -> Result<(), PluginError>;
+    /// Flushes everything and moves the outputs to their final names.
+    fn finish(&mut self) -> Result<(), PluginError>;
+}
+
+/// A file written under a temporary name in its final folder and renamed into place by
+/// [`AtomicFile::commit`], so a crash never leaves a truncated file under the final name.
+pub struct AtomicFile {
+    path: PathBuf,
+    file: Option<BufWriter<tempfile::NamedTempFile>>,
+}
+
+impl AtomicFile {
+    /// Starts writing what will become `path`.
+    pub fn create(path: impl AsRef<Path>) -> io::Result<AtomicFile> {
+        let path = path.as_ref().to_path_buf();
+        let folder = path.parent().unwrap_or_else(|| Path::new("."));
+        let file_name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{file_name}."))
+            .suffix(".tmp")
+            .tempfile_in(folder)?;
+        Ok(AtomicFile {
+            path,
+            file: Some(BufWriter::with_capacity(1 << 20, temp)),
+        })
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames the file into place. Later calls do nothing.
+    pub fn commit(&mut self) -> io::Result<()> {
+        let Some(writer) = self.file.take() else {
+            return Ok(());
+        };
+        let temp = writer.into_inner().map_err(|error| error.into_error())?;
+        temp.as_file().sync_all()?;
+        temp.persist(&self.path).map_err(|error| error.error)?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.file.as_mut() {
+            Some(file) => file.write(buf),
+            None => Err(io::Error::other("file already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.file.as_mut() {
+            Some(file) => file.flush(),
+            None => Ok(()),
+        }
+    }
+}
