@@ -50,7 +50,7 @@ pub fn agency_of(spelling: &str) -> Option<&'static str> {
         .trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '.'));
     rules::AGENCIES
         .iter()
-        .find(|(_, spellings)| spellings.iter().any(|known| *known == spelling))
+        .find(|(_, spellings)| spellings.contains(&spelling))
         .map(|(agency, _)| *agency)
 }
 

@@ -323,6 +323,7 @@ struct RejectsFile {
     path: PathBuf,
     temp_path: PathBuf,
     file: BufWriter<File>,
+    committed: bool,
 }
 
 impl RejectsFile {
@@ -337,6 +338,7 @@ impl RejectsFile {
             path,
             temp_path,
             file: BufWriter::new(file),
+            committed: false,
         })
     }
 
@@ -357,7 +359,17 @@ impl RejectsFile {
             source,
         };
         self.file.flush().map_err(io_error)?;
-        std::fs::rename(&self.temp_path, &self.path).map_err(io_error)
+        std::fs::rename(&self.temp_path, &self.path).map_err(io_error)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for RejectsFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temp_path);
+        }
     }
 }
 

@@ -365,7 +365,7 @@ fn read_whole(
         .map_err(|error| Reject::new(entry.display.clone(), io_reason(&error)))?;
     if n_read as u64 > limits.max_file_bytes {
         let size = std::fs::metadata(&entry.path)
-            .map(|metadata| format!("{}", human_bytes(metadata.len())))
+            .map(|metadata| human_bytes(metadata.len()))
             .unwrap_or_else(|_| format!("over {}", human_bytes(limits.max_file_bytes)));
         return Err(Reject::new(
             entry.display,
