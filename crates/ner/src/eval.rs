@@ -1,0 +1,149 @@
+//! Entity-level evaluation with conlleval's rules: a predicted entity counts only if its
+//! start, end and type all match a gold entity.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use crate::conll::Document;
+use crate::{EntitySpan, EntityType, Tagger, label};
+
+/// Exact-match counts for one entity type (or all of them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub true_positives: usize,
+    pub false_positives: usize,
+    pub false_negatives: usize,
+}
+
+impl Counts {
+    pub fn precision(&self) -> f64 {
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_positives,
+        )
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(
+            self.true_positives,
+            self.true_positives + self.false_negatives,
+        )
+    }
+
+    pub fn f1(&self) -> f64 {
+        let (precision, recall) = (self.precision(), self.recall());
+        if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        }
+    }
+
+    fn add(&mut self, other: Counts) {
+        self.true_positives += other.true_positives;
+        self.false_positives += other.false_positives;
+        self.false_negatives += other.false_negatives;
+    }
+}
+
+fn ratio(numerator: usize, denominator: usize) -> f64 {
+    if denominator == 0 {
+        0.0
+    } else {
+        numerator as f64 / denominator as f64
+    }
+}
+
+/// The result of tagging an annotated corpus.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    pub overall: Counts,
+    pub per_type: BTreeMap<EntityType, Counts>,
+    pub n_tokens: usize,
+    /// Time spent in [`Tagger::tag_sentences`] only (not reading or scoring).
+    pub tagging_time: Duration,
+}
+
+impl Evaluation {
+    pub fn tokens_per_second(&self) -> f64 {
+        let seconds = self.tagging_time.as_secs_f64();
+        if seconds == 0.0 {
+            0.0
+        } else {
+            self.n_tokens as f64 / seconds
+        }
+    }
+}
+
+/// Tags every document (one [`Tagger::tag_sentences`] call each, on this thread) and
+/// compares with the gold labels.
+pub fn evaluate(tagger: &Tagger, documents: &[Document]) -> Evaluation {
+    let mut evaluation = Evaluation::default();
+    for kind in EntityType::ALL {
+        evaluation.per_type.insert(kind, Counts::default());
+    }
+    let mut gold = Vec::new();
+    for document in documents {
+        let sentences: Vec<&[String]> = document
+            .sentences
+            .iter()
+            .map(|sentence| sentence.tokens.as_slice())
+            .collect();
+        let started = Instant::now();
+        let predicted = tagger.tag_sentences(&sentences);
+        evaluation.tagging_time += started.elapsed();
+        evaluation.n_tokens += document.n_tokens();
+
+        gold.clear();
+        let mut offset = 0;
+        for sentence in &document.sentences {
+            label::spans(&sentence.labels, offset, &mut gold);
+            offset += sentence.tokens.len();
+        }
+        for kind in EntityType::ALL {
+            let counts = compare(&gold, &predicted, kind);
+            if let Some(total) = evaluation.per_type.get_mut(&kind) {
+                total.add(counts);
+            }
+            evaluation.overall.add(counts);
+        }
+    }
+    evaluation
+}
+
+fn compare(gold: &[EntitySpan], predicted: &[EntitySpan], kind: EntityType) -> Counts {
+    let mut gold_spans: Vec<_> = gold.iter().filter(|span| span.kind == kind).collect();
+    let mut predicted_spans: Vec<_> = predicted.iter().filter(|span| span.kind == kind).collect();
+    gold_spans.sort_unstable();
+    predicted_spans.sort_unstable();
+    let true_positives = predicted_spans
+        .iter()
+        .filter(|span| gold_spans.binary_search(span).is_ok())
+        .count();
+    Counts {
+        true_positives,
+        false_positives: predicted_spans.len() - true_positives,
+        false_negatives: gold_spans.len() - true_positives,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_exact_matches_only() {
+        let span = |start, end, kind| EntitySpan { start, end, kind };
+        let gold = [span(0, 2, EntityType::Per), span(3, 4, EntityType::Loc)];
+        let predicted = [span(0, 2, EntityType::Per), span(3, 5, EntityType::Loc)];
+        assert_eq!(
+            compare(&gold, &predicted, EntityType::Per).true_positives,
+            1
+        );
+        let loc = compare(&gold, &predicted, EntityType::Loc);
+        assert_eq!(
+            (loc.true_positives, loc.false_positives, loc.false_negatives),
+            (0, 1, 1)
+        );
+    }
+}

@@ -1,0 +1,643 @@
+//! Feature extraction: every feature is a 64-bit hash of (template, value), so no string
+//! is built per token. Features do not depend on labels (the label interactions live in
+//! the transition matrix), which lets training extract them once and lets decoding use
+//! Viterbi.
+//!
+//! Features are computed over a document (a list of sentences), because some of the
+//! strongest clues are document-level: a capitalised word that also occurs in lowercase
+//! elsewhere is probably not a name, and a sentence-initial or all-caps headline word that
+//! occurs capitalised mid-sentence elsewhere probably is.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::gazetteer::{Gazetteer, PhraseCounts};
+use crate::label::{self, Label};
+
+/// A hasher for keys that already are good 64-bit hashes.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdentityHasher(u64);
+
+impl Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+pub(crate) type HashMap64<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
+pub(crate) type HashSet64 = HashSet<u64, BuildHasherDefault<IdentityHasher>>;
+
+/// Finaliser of splitmix64: spreads `value` over all 64 bits.
+pub(crate) fn mix(template: u64, value: u64) -> u64 {
+    let mut hash = value ^ template.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    hash = (hash ^ (hash >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    hash = (hash ^ (hash >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    hash ^ (hash >> 31)
+}
+
+fn mix2(template: u64, first: u64, second: u64) -> u64 {
+    mix(
+        template,
+        first.rotate_left(29).wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ second,
+    )
+}
+
+/// Feature templates. The discriminant is hashed into each feature, so reordering them
+/// invalidates a trained model.
+#[derive(Clone, Copy)]
+#[repr(u64)]
+enum Template {
+    Bias = 1,
+    Word,
+    Lower,
+    LowerPrev,
+    LowerNext,
+    LowerPrev2,
+    LowerNext2,
+    Shape,
+    ShortShape,
+    ShortShapePrev,
+    ShortShapeNext,
+    ShortShapePrevCur,
+    ShortShapeCurNext,
+    Prefix,
+    Suffix,
+    Flag,
+    BigramPrev,
+    BigramNext,
+    LowerPrevShape,
+    ShapeLowerNext,
+    HeadlineShape,
+    Doc,
+    Gazetteer,
+    GazetteerPrev,
+    GazetteerNext,
+    Length,
+    ShortShapePrev2,
+    ShortShapeNext2,
+    Consistency,
+}
+
+// Token flags, each emitted as its own feature when set.
+const INIT_CAP: u16 = 1;
+const ALL_CAPS: u16 = 1 << 1;
+const HAS_DIGIT: u16 = 1 << 2;
+const ALL_DIGITS: u16 = 1 << 3;
+const HAS_HYPHEN: u16 = 1 << 4;
+const HAS_PERIOD: u16 = 1 << 5;
+const HAS_APOSTROPHE: u16 = 1 << 6;
+const NO_ALPHANUMERIC: u16 = 1 << 7;
+const MIXED_CASE: u16 = 1 << 8;
+const SENTENCE_INITIAL: u16 = 1 << 9;
+const NON_ASCII: u16 = 1 << 10;
+const SINGLE_CAP_LETTER: u16 = 1 << 11;
+const N_FLAGS: u32 = 12;
+/// Not a feature: marks tokens with a lowercase letter, for headline detection.
+const HAS_LOWER: u16 = 1 << 12;
+
+const BOUNDARY_BEFORE: u64 = 0x5EED_0000_0000_0001;
+const BOUNDARY_AFTER: u64 = 0x5EED_0000_0000_0002;
+const MAX_SHAPE_CHARS: usize = 24;
+const MAX_AFFIX_CHARS: usize = 4;
+
+#[derive(Clone, Copy, Default)]
+struct TokenInfo {
+    word: u64,
+    lower: u64,
+    shape: u64,
+    short_shape: u64,
+    prefixes: [u64; MAX_AFFIX_CHARS],
+    suffixes: [u64; MAX_AFFIX_CHARS],
+    n_chars: u32,
+    flags: u16,
+}
+
+/// Features of every token of a document, flattened: the features of token `i` are
+/// `keys[offsets[i]..offsets[i + 1]]`.
+#[derive(Default)]
+pub(crate) struct FeatureBuf {
+    pub keys: Vec<u64>,
+    pub offsets: Vec<usize>,
+}
+
+impl FeatureBuf {
+    pub fn token(&self, idx: usize) -> &[u64] {
+        match (self.offsets.get(idx), self.offsets.get(idx + 1)) {
+            (Some(&start), Some(&end)) => self.keys.get(start..end).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+}
+
+/// Buffers reused across calls so that extraction does not allocate in steady state.
+#[derive(Default)]
+pub(crate) struct Extractor {
+    infos: Vec<TokenInfo>,
+    lower_buf: String,
+    char_ends: Vec<usize>,
+    lowercase_words: HashSet64,
+    capitalised_words: HashSet64,
+    gazetteer_marks: Vec<u16>,
+    sentence_lowers: Vec<u64>,
+    pub features: FeatureBuf,
+    consistency: Consistency,
+}
+
+/// What a first tagging pass said about the document, for the second pass.
+#[derive(Default)]
+struct Consistency {
+    /// Per capitalised word: how often it was tagged O, PER, LOC, ORG, MISC.
+    word_kinds: HashMap64<[u32; 5]>,
+    /// Per word: its types when inside multi-token entities ("Clinton" in "Bill Clinton").
+    inner_kinds: HashMap64<[u32; 5]>,
+    /// Per entity phrase: its types.
+    phrase_kinds: HashMap64<[u32; 5]>,
+    /// Per capitalised word: the position and type of its first occurrence.
+    first_kind: HashMap64<(usize, usize)>,
+    /// Per token: the phrase hash of the entity it is in, and whether that has more
+    /// than one token.
+    token_phrase: Vec<Option<(u64, bool)>>,
+    spans: Vec<crate::EntitySpan>,
+}
+
+impl Extractor {
+    /// Extracts the features of a document given as its tokens and sentence ranges,
+    /// which must cover the tokens in order (feature offsets are per token index).
+    /// `exclude` holds phrase counts to subtract from the gazetteer (the document's own
+    /// entities during training, so the model learns how reliable an unseen-name
+    /// gazetteer hit is rather than trusting a memorised answer).
+    pub fn extract<S: AsRef<str>>(
+        &mut self,
+        tokens: &[S],
+        sentences: &[Range<usize>],
+        gazetteer: &Gazetteer,
+        exclude: Option<&PhraseCounts>,
+    ) {
+        self.infos.clear();
+        for token in tokens {
+            let info = self.token_info(token.as_ref());
+            self.infos.push(info);
+        }
+        self.collect_document_words(sentences);
+        self.gazetteer_marks.clear();
+        self.gazetteer_marks.resize(tokens.len(), 0);
+        for sentence in sentences {
+            let (Some(infos), Some(marks)) = (
+                self.infos.get(sentence.clone()),
+                self.gazetteer_marks.get_mut(sentence.clone()),
+            ) else {
+                continue;
+            };
+            self.sentence_lowers.clear();
+            self.sentence_lowers
+                .extend(infos.iter().map(|info| info.lower));
+            gazetteer.mark(&self.sentence_lowers, exclude, marks);
+        }
+        self.features.keys.clear();
+        self.features.offsets.clear();
+        self.features.offsets.push(0);
+        for sentence in sentences {
+            self.emit_sentence(sentence.clone());
+        }
+    }
+
+    /// Writes into `out` document-consistency features for the tokens of the last
+    /// [`Extractor::extract`] call, derived from a first pass's `labels` (one per token):
+    /// the most frequent type of the same word and of the same entity phrase elsewhere in
+    /// the document, the type of the word's first occurrence and the token's own label.
+    /// This is the two-stage idea of Krishnan and Manning (2006).
+    pub fn extract_consistency(
+        &mut self,
+        sentences: &[Range<usize>],
+        labels: &[Label],
+        out: &mut FeatureBuf,
+    ) {
+        self.collect_consistency(sentences, labels);
+        let consistency = &self.consistency;
+        out.keys.clear();
+        out.offsets.clear();
+        out.offsets.push(0);
+        for (idx, info) in self.infos.iter().enumerate() {
+            let label = labels.get(idx).copied().unwrap_or(label::OUTSIDE);
+            out.keys
+                .push(mix2(Template::Consistency as u64, 0, u64::from(label)));
+            let own_kind = kind_slot(label);
+            if info.flags & (INIT_CAP | ALL_CAPS) != 0 {
+                if let Some(counts) = consistency.word_kinds.get(&info.lower) {
+                    if let Some(kind) = majority_without(counts, own_kind) {
+                        out.keys
+                            .push(mix2(Template::Consistency as u64, 1, kind as u64));
+                    }
+                }
+                let phrase = consistency.token_phrase.get(idx).copied().flatten();
+                if let Some(counts) = consistency.inner_kinds.get(&info.lower) {
+                    let own = if phrase.is_some_and(|(_, multi)| multi) {
+                        own_kind
+                    } else {
+                        usize::MAX
+                    };
+                    if let Some(kind) = majority_without(counts, own) {
+                        out.keys
+                            .push(mix2(Template::Consistency as u64, 2, kind as u64));
+                    }
+                }
+                if let Some(counts) =
+                    phrase.and_then(|(phrase, _)| consistency.phrase_kinds.get(&phrase))
+                {
+                    if let Some(kind) = majority_without(counts, own_kind) {
+                        out.keys
+                            .push(mix2(Template::Consistency as u64, 3, kind as u64));
+                    }
+                }
+                if let Some(&(first_idx, kind)) = consistency.first_kind.get(&info.lower) {
+                    if first_idx != idx {
+                        out.keys
+                            .push(mix2(Template::Consistency as u64, 4, kind as u64));
+                    }
+                }
+            }
+            out.offsets.push(out.keys.len());
+        }
+    }
+
+    fn collect_consistency(&mut self, sentences: &[Range<usize>], labels: &[Label]) {
+        let consistency = &mut self.consistency;
+        consistency.word_kinds.clear();
+        consistency.inner_kinds.clear();
+        consistency.phrase_kinds.clear();
+        consistency.first_kind.clear();
+        consistency.token_phrase.clear();
+        consistency.token_phrase.resize(self.infos.len(), None);
+        for (idx, info) in self.infos.iter().enumerate() {
+            if info.flags & (INIT_CAP | ALL_CAPS) == 0 {
+                continue;
+            }
+            let kind = kind_slot(labels.get(idx).copied().unwrap_or(label::OUTSIDE));
+            consistency.word_kinds.entry(info.lower).or_default()[kind] += 1;
+            consistency
+                .first_kind
+                .entry(info.lower)
+                .or_insert((idx, kind));
+        }
+        for sentence in sentences {
+            let Some(sentence_labels) = labels.get(sentence.clone()) else {
+                continue;
+            };
+            consistency.spans.clear();
+            label::spans(sentence_labels, sentence.start, &mut consistency.spans);
+            for span in &consistency.spans {
+                let Some(infos) = self.infos.get(span.start..span.end) else {
+                    continue;
+                };
+                let kind = 1 + span.kind.index();
+                let multi = infos.len() > 1;
+                let mut phrase = 0x9E37_79B9_u64;
+                for info in infos {
+                    phrase = mix(phrase, info.lower);
+                    if multi {
+                        consistency.inner_kinds.entry(info.lower).or_default()[kind] += 1;
+                    }
+                }
+                consistency.phrase_kinds.entry(phrase).or_default()[kind] += 1;
+                for slot in consistency
+                    .token_phrase
+                    .iter_mut()
+                    .take(span.end)
+                    .skip(span.start)
+                {
+                    *slot = Some((phrase, multi));
+                }
+            }
+        }
+    }
+
+    fn collect_document_words(&mut self, sentences: &[Range<usize>]) {
+        self.lowercase_words.clear();
+        self.capitalised_words.clear();
+        for sentence in sentences {
+            let Some(infos) = self.infos.get(sentence.clone()) else {
+                continue;
+            };
+            let headline = is_headline(infos);
+            for (position, info) in infos.iter().enumerate() {
+                if info.flags & (INIT_CAP | ALL_CAPS | HAS_DIGIT | NO_ALPHANUMERIC) == 0 {
+                    self.lowercase_words.insert(info.lower);
+                } else if position > 0 && !headline && info.flags & INIT_CAP != 0 {
+                    self.capitalised_words.insert(info.lower);
+                }
+            }
+        }
+    }
+
+    fn emit_sentence(&mut self, sentence: Range<usize>) {
+        let Some(infos) = self.infos.get(sentence.clone()) else {
+            return;
+        };
+        let marks = self
+            .gazetteer_marks
+            .get(sentence.clone())
+            .unwrap_or_default();
+        let headline = is_headline(infos);
+        let keys = &mut self.features.keys;
+        let at = |idx: isize| -> Option<&TokenInfo> {
+            if idx < 0 {
+                None
+            } else {
+                infos.get(idx as usize)
+            }
+        };
+        let lower_at = |idx: isize, beyond: u64| at(idx).map_or(beyond, |info| info.lower);
+        let short_at = |idx: isize, beyond: u64| at(idx).map_or(beyond, |info| info.short_shape);
+        for (position, info) in infos.iter().enumerate() {
+            let idx = position as isize;
+            let mut flags = info.flags;
+            if position == 0 {
+                flags |= SENTENCE_INITIAL;
+            }
+            let lower_prev = lower_at(idx - 1, BOUNDARY_BEFORE);
+            let lower_next = lower_at(idx + 1, BOUNDARY_AFTER);
+            let short_prev = short_at(idx - 1, BOUNDARY_BEFORE);
+            let short_next = short_at(idx + 1, BOUNDARY_AFTER);
+
+            keys.push(mix(Template::Bias as u64, 0));
+            keys.push(mix(Template::Word as u64, info.word));
+            keys.push(mix(Template::Lower as u64, info.lower));
+            keys.push(mix(Template::LowerPrev as u64, lower_prev));
+            keys.push(mix(Template::LowerNext as u64, lower_next));
+            keys.push(mix(
+                Template::LowerPrev2 as u64,
+                lower_at(idx - 2, BOUNDARY_BEFORE),
+            ));
+            keys.push(mix(
+                Template::LowerNext2 as u64,
+                lower_at(idx + 2, BOUNDARY_AFTER),
+            ));
+            keys.push(mix(Template::Shape as u64, info.shape));
+            keys.push(mix(Template::ShortShape as u64, info.short_shape));
+            keys.push(mix(Template::ShortShapePrev as u64, short_prev));
+            keys.push(mix(Template::ShortShapeNext as u64, short_next));
+            keys.push(mix(
+                Template::ShortShapePrev2 as u64,
+                short_at(idx - 2, BOUNDARY_BEFORE),
+            ));
+            keys.push(mix(
+                Template::ShortShapeNext2 as u64,
+                short_at(idx + 2, BOUNDARY_AFTER),
+            ));
+            keys.push(mix2(
+                Template::ShortShapePrevCur as u64,
+                short_prev,
+                info.short_shape,
+            ));
+            keys.push(mix2(
+                Template::ShortShapeCurNext as u64,
+                info.short_shape,
+                short_next,
+            ));
+            for (n_chars, (&prefix, &suffix)) in
+                info.prefixes.iter().zip(info.suffixes.iter()).enumerate()
+            {
+                if n_chars as u32 >= info.n_chars {
+                    break;
+                }
+                keys.push(mix2(Template::Prefix as u64, n_chars as u64, prefix));
+                keys.push(mix2(Template::Suffix as u64, n_chars as u64, suffix));
+            }
+            for flag in 0..N_FLAGS {
+                if flags & (1 << flag) != 0 {
+                    keys.push(mix(Template::Flag as u64, u64::from(flag)));
+                }
+            }
+            keys.push(mix(
+                Template::Length as u64,
+                u64::from(info.n_chars.min(12)),
+            ));
+            keys.push(mix2(Template::BigramPrev as u64, lower_prev, info.lower));
+            keys.push(mix2(Template::BigramNext as u64, info.lower, lower_next));
+            keys.push(mix2(
+                Template::LowerPrevShape as u64,
+                lower_prev,
+                info.short_shape,
+            ));
+            keys.push(mix2(
+                Template::ShapeLowerNext as u64,
+                info.short_shape,
+                lower_next,
+            ));
+            if headline {
+                keys.push(mix(Template::HeadlineShape as u64, info.short_shape));
+            }
+            let capitalised = info.flags & (INIT_CAP | ALL_CAPS) != 0;
+            let position_kind = u64::from(position == 0 || headline);
+            if capitalised && self.lowercase_words.contains(&info.lower) {
+                keys.push(mix2(Template::Doc as u64, 1, position_kind));
+            }
+            if capitalised && self.capitalised_words.contains(&info.lower) {
+                keys.push(mix2(Template::Doc as u64, 2, position_kind));
+            }
+            let mark = marks.get(position).copied().unwrap_or(0);
+            push_marks(keys, Template::Gazetteer, mark);
+            push_marks(
+                keys,
+                Template::GazetteerPrev,
+                marks.get(position.wrapping_sub(1)).copied().unwrap_or(0),
+            );
+            push_marks(
+                keys,
+                Template::GazetteerNext,
+                marks.get(position + 1).copied().unwrap_or(0),
+            );
+            self.features.offsets.push(keys.len());
+        }
+    }
+
+    fn token_info(&mut self, token: &str) -> TokenInfo {
+        let mut info = TokenInfo {
+            word: xxh3_64(token.as_bytes()),
+            ..TokenInfo::default()
+        };
+        // Lowercase with digits folded to '0': "1996" and "1997" share their statistics.
+        self.lower_buf.clear();
+        let mut n_upper = 0u32;
+        let mut n_lower = 0u32;
+        let mut n_digit = 0u32;
+        let mut n_chars = 0u32;
+        let mut shape = [0u8; MAX_SHAPE_CHARS];
+        let mut short_shape = [0u8; MAX_SHAPE_CHARS];
+        let mut n_short = 0usize;
+        for character in token.chars().map(normalise_char) {
+            let class = if character.is_uppercase() {
+                n_upper += 1;
+                b'X'
+            } else if character.is_lowercase() {
+                n_lower += 1;
+                b'x'
+            } else if character.is_numeric() {
+                n_digit += 1;
+                b'd'
+            } else if character.is_alphabetic() {
+                // Scripts without case (CJK, Arabic, …).
+                b'a'
+            } else {
+                match character {
+                    '-' => info.flags |= HAS_HYPHEN,
+                    '.' => info.flags |= HAS_PERIOD,
+                    '\'' => info.flags |= HAS_APOSTROPHE,
+                    _ => {}
+                }
+                if character.is_ascii_punctuation() {
+                    character as u8
+                } else {
+                    b'_'
+                }
+            };
+            if !character.is_ascii() {
+                info.flags |= NON_ASCII;
+            }
+            if (n_chars as usize) < MAX_SHAPE_CHARS {
+                shape[n_chars as usize] = class;
+            }
+            if n_short < MAX_SHAPE_CHARS && (n_short == 0 || short_shape[n_short - 1] != class) {
+                short_shape[n_short] = class;
+                n_short += 1;
+            }
+            n_chars += 1;
+            if character.is_ascii_digit() {
+                self.lower_buf.push('0');
+            } else if character.is_ascii() {
+                self.lower_buf.push(character.to_ascii_lowercase());
+            } else {
+                self.lower_buf.extend(character.to_lowercase());
+            }
+        }
+        info.n_chars = n_chars;
+        info.lower = xxh3_64(self.lower_buf.as_bytes());
+        info.shape = xxh3_64(&shape[..(n_chars as usize).min(MAX_SHAPE_CHARS)]);
+        info.short_shape = xxh3_64(&short_shape[..n_short]);
+        if token.chars().next().is_some_and(char::is_uppercase) {
+            info.flags |= INIT_CAP;
+        }
+        if n_lower > 0 {
+            info.flags |= HAS_LOWER;
+        }
+        if n_upper > 0 && n_lower == 0 {
+            info.flags |= if n_chars == 1 {
+                SINGLE_CAP_LETTER
+            } else {
+                ALL_CAPS
+            };
+        }
+        if n_upper > 0 && n_lower > 0 && !(n_upper == 1 && info.flags & INIT_CAP != 0) {
+            info.flags |= MIXED_CASE;
+        }
+        if n_digit > 0 {
+            info.flags |= HAS_DIGIT;
+            if n_digit == n_chars {
+                info.flags |= ALL_DIGITS;
+            }
+        }
+        if n_upper + n_lower + n_digit == 0 && !token.chars().any(char::is_alphanumeric) {
+            info.flags |= NO_ALPHANUMERIC;
+        }
+        self.char_ends.clear();
+        self.char_ends.extend(
+            self.lower_buf
+                .char_indices()
+                .map(|(at, c)| at + c.len_utf8()),
+        );
+        let lower = self.lower_buf.as_bytes();
+        for n in 0..MAX_AFFIX_CHARS.min(self.char_ends.len()) {
+            let prefix_end = self.char_ends[n];
+            info.prefixes[n] = xxh3_64(&lower[..prefix_end]);
+            let suffix_start = if n + 1 == self.char_ends.len() {
+                0
+            } else {
+                self.char_ends[self.char_ends.len() - n - 2]
+            };
+            info.suffixes[n] = xxh3_64(&lower[suffix_start..]);
+        }
+        info
+    }
+}
+
+/// 0 for `O`, `1 + t` for entity type `t`.
+fn kind_slot(label: Label) -> usize {
+    label::kind(label).map_or(0, |kind| 1 + kind.index())
+}
+
+/// The most frequent slot of `counts` once one count is taken off `own` (the token's own
+/// vote); `None` if no other vote is left. Ties go to the lowest slot.
+fn majority_without(counts: &[u32; 5], own: usize) -> Option<usize> {
+    let mut best: Option<(usize, u32)> = None;
+    for (slot, &count) in counts.iter().enumerate() {
+        let count = if slot == own {
+            count.saturating_sub(1)
+        } else {
+            count
+        };
+        if count > 0 && best.is_none_or(|(_, best_count)| count > best_count) {
+            best = Some((slot, count));
+        }
+    }
+    best.map(|(slot, _)| slot)
+}
+
+/// Maps typographic punctuation to the ASCII that CoNLL-2003 (the training data) uses,
+/// so that "Putin’s" tokenised by copydesk as `Putin ’s` looks like CoNLL's `Putin 's`.
+fn normalise_char(character: char) -> char {
+    match character {
+        '‘' | '’' | 'ʼ' | '′' | '`' | '´' => '\'',
+        '“' | '”' | '„' | '″' | '«' | '»' => '"',
+        '‐' | '‑' | '‒' | '–' | '—' | '−' => '-',
+        other => other,
+    }
+}
+
+/// The lowercased, digit-folded hash of a token, as the gazetteer stores it.
+pub(crate) fn lower_hash(token: &str, buf: &mut String) -> u64 {
+    buf.clear();
+    for character in token.chars().map(normalise_char) {
+        if character.is_ascii_digit() {
+            buf.push('0');
+        } else if character.is_ascii() {
+            buf.push(character.to_ascii_lowercase());
+        } else {
+            buf.extend(character.to_lowercase());
+        }
+    }
+    xxh3_64(buf.as_bytes())
+}
+
+/// A sentence with at least two capitalised words and no lowercase letter: a headline
+/// or a shouted line, where capitalisation says nothing.
+fn is_headline(infos: &[TokenInfo]) -> bool {
+    let mut n_caps = 0;
+    for info in infos {
+        if info.flags & HAS_LOWER != 0 {
+            return false;
+        }
+        if info.flags & (ALL_CAPS | SINGLE_CAP_LETTER) != 0 {
+            n_caps += 1;
+        }
+    }
+    n_caps >= 2
+}
+
+fn push_marks(keys: &mut Vec<u64>, template: Template, mark: u16) {
+    for bit in 0..16u64 {
+        if mark & (1 << bit) != 0 {
+            keys.push(mix(template as u64, bit));
+        }
+    }
+}

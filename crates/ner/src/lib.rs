@@ -1,0 +1,308 @@
+//! A statistical named-entity tagger for English news: finds PER, LOC, ORG and MISC
+//! names in tokenised text.
+//!
+//! The model is a structured (Collins) averaged perceptron over BILOU labels, decoded
+//! with Viterbi, in two stages: the second sees the first one's labels for the whole
+//! document, so a name is tagged consistently across an article. Features are hashed
+//! (see `features.rs`): word, lowercase word and shape of a ±2 window, affixes,
+//! capitalisation, document-level case evidence and a gazetteer of names seen in
+//! CoNLL-2003 training data. The committed model (`model/ner.bin`) is embedded in the
+//! library; [`Tagger::default_model`] decodes it once.
+//!
+//! Tagging is total: it returns for any input and never panics. Give it a whole article
+//! at once ([`Tagger::tag_sentences`] if sentences are known): document-level evidence
+//! is much of its accuracy.
+//!
+//! Codemap: `lib.rs` (API, tagging), `features.rs` (feature hashing), `gazetteer.rs`,
+//! `decode.rs` (Viterbi), `label.rs` (BILOU), `model.rs` (weights and file format),
+//! `train.rs`, `conll.rs` (reader), `eval.rs` (conlleval scoring), `bin/ner-lab.rs`.
+//!
+//! ```
+//! let tagger = ner::Tagger::default_model();
+//! let tokens = ["Vladimir", "Putin", "visited", "Moscow", "."];
+//! let spans = tagger.tag(&tokens);
+//! assert!(spans.iter().any(|span| span.start == 3 && span.kind == ner::EntityType::Loc));
+//! ```
+
+pub mod conll;
+mod decode;
+pub mod eval;
+mod features;
+mod gazetteer;
+mod label;
+mod model;
+pub mod train;
+
+use std::cell::Cell;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+pub use model::ModelError;
+
+use decode::Viterbi;
+use features::Extractor;
+use label::{Label, N_LABELS};
+use model::{MAX_STAGES, Model, Stage};
+
+/// The kind of a named entity, as in CoNLL-2003.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityType {
+    /// People, including fictional ones.
+    Per,
+    /// Places: countries, cities, regions, geographical features.
+    Loc,
+    /// Organisations: companies, institutions, teams, parties.
+    Org,
+    /// Other names: nationalities, events, works, languages.
+    Misc,
+}
+
+impl EntityType {
+    pub const ALL: [EntityType; 4] = [
+        EntityType::Per,
+        EntityType::Loc,
+        EntityType::Org,
+        EntityType::Misc,
+    ];
+
+    /// The CoNLL name: `PER`, `LOC`, `ORG` or `MISC`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityType::Per => "PER",
+            EntityType::Loc => "LOC",
+            EntityType::Org => "ORG",
+            EntityType::Misc => "MISC",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<EntityType> {
+        EntityType::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
+    pub(crate) fn from_index(idx: usize) -> Option<EntityType> {
+        EntityType::ALL.get(idx).copied()
+    }
+}
+
+/// A tagged entity: tokens `start..end` (half-open) of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntitySpan {
+    pub start: usize,
+    pub end: usize,
+    pub kind: EntityType,
+}
+
+/// A trained tagger. Cheap to share: tagging takes `&self` and is thread-safe.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tagger {
+    model: Model,
+}
+
+static DEFAULT_MODEL_BYTES: &[u8] = include_bytes!("../model/ner.bin");
+
+impl Tagger {
+    /// The model committed in `crates/ner/model/`, decoded on first use.
+    ///
+    /// The embedded bytes are checked by this crate's tests; should they still fail to
+    /// decode, this returns a tagger that finds no entities rather than panicking.
+    pub fn default_model() -> &'static Tagger {
+        static DEFAULT: OnceLock<Tagger> = OnceLock::new();
+        DEFAULT.get_or_init(|| {
+            Tagger::from_bytes(DEFAULT_MODEL_BYTES).unwrap_or_else(|_| Tagger::empty())
+        })
+    }
+
+    /// A tagger without features: it finds nothing.
+    pub fn empty() -> Tagger {
+        let stage = Stage::quantise(Vec::new(), &[[0.0; N_LABELS]; N_LABELS + 1], 0.0);
+        Tagger {
+            model: Model::new(vec![stage], Default::default()),
+        }
+    }
+
+    /// Decodes a model written by [`Tagger::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tagger, ModelError> {
+        Ok(Tagger {
+            model: Model::from_bytes(bytes)?,
+        })
+    }
+
+    /// Encodes the model; the format is described in `model.rs`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.model.to_bytes()
+    }
+
+    /// The number of weighted features in the model, over all its stages.
+    pub fn n_features(&self) -> usize {
+        self.model
+            .stages()
+            .iter()
+            .map(|stage| stage.keys.len())
+            .sum()
+    }
+
+    pub(crate) fn from_model(model: Model) -> Tagger {
+        Tagger { model }
+    }
+
+    /// Tags one text: a sentence or, better, a whole article. Sentences are split after
+    /// tokens made only of `.`, `!`, `?` or `…` (optionally followed by closing quotes);
+    /// the text is one document for the document-level features. Spans index into
+    /// `tokens`, are sorted and do not overlap.
+    pub fn tag<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<EntitySpan> {
+        with_scratch(|scratch| {
+            scratch.sentences.clear();
+            let mut start = 0;
+            for (idx, token) in tokens.iter().enumerate() {
+                if ends_sentence(token.as_ref()) {
+                    scratch.sentences.push(start..idx + 1);
+                    start = idx + 1;
+                }
+            }
+            if start < tokens.len() {
+                scratch.sentences.push(start..tokens.len());
+            }
+            let sentences = std::mem::take(&mut scratch.sentences);
+            let spans = self.tag_ranges(scratch, tokens, &sentences);
+            scratch.sentences = sentences;
+            spans
+        })
+    }
+
+    /// Tags a document (an article) that is already split into sentences. Spans index
+    /// into the concatenation of the sentences, are sorted and do not overlap.
+    pub fn tag_sentences<S: AsRef<str>>(&self, sentences: &[&[S]]) -> Vec<EntitySpan> {
+        let mut tokens: Vec<&str> =
+            Vec::with_capacity(sentences.iter().map(|sentence| sentence.len()).sum());
+        let mut ranges = Vec::with_capacity(sentences.len());
+        for sentence in sentences {
+            let start = tokens.len();
+            tokens.extend(sentence.iter().map(|token| token.as_ref()));
+            ranges.push(start..tokens.len());
+        }
+        with_scratch(|scratch| self.tag_ranges(scratch, &tokens, &ranges))
+    }
+
+    fn tag_ranges<S: AsRef<str>>(
+        &self,
+        scratch: &mut Scratch,
+        tokens: &[S],
+        sentences: &[Range<usize>],
+    ) -> Vec<EntitySpan> {
+        self.label_document(scratch, tokens, sentences);
+        let mut spans = Vec::new();
+        for sentence in sentences {
+            if let Some(labels) = scratch.labels.get(sentence.clone()) {
+                label::spans(labels, sentence.start, &mut spans);
+            }
+        }
+        spans
+    }
+
+    /// Labels every token of a document into `scratch.labels`: the first stage from the
+    /// text, the second from the text and the first stage's labels.
+    fn label_document<S: AsRef<str>>(
+        &self,
+        scratch: &mut Scratch,
+        tokens: &[S],
+        sentences: &[Range<usize>],
+    ) {
+        scratch.labels.clear();
+        scratch.labels.resize(tokens.len(), label::OUTSIDE);
+        let table = self.model.table();
+        scratch
+            .extractor
+            .extract(tokens, sentences, self.model.gazetteer(), None);
+        scratch.scores.clear();
+        for idx in 0..tokens.len() {
+            let mut scores = [[0; N_LABELS]; MAX_STAGES];
+            table.add_scores(scratch.extractor.features.token(idx), &mut scores);
+            scratch.scores.push(scores);
+        }
+        for (stage_idx, stage) in self.model.stages().iter().enumerate() {
+            if stage_idx > 0 {
+                scratch.extractor.extract_consistency(
+                    sentences,
+                    &scratch.labels,
+                    &mut scratch.stage_features,
+                );
+                for (idx, scores) in scratch.scores.iter_mut().enumerate() {
+                    table.add_scores(scratch.stage_features.token(idx), scores);
+                }
+            }
+            for sentence in sentences {
+                let Some(scores) = scratch.scores.get(sentence.clone()) else {
+                    continue;
+                };
+                scratch.emissions.clear();
+                scratch
+                    .emissions
+                    .extend(scores.iter().map(|scores| scores[stage_idx].map(i64::from)));
+                scratch.viterbi.decode(
+                    &scratch.emissions,
+                    &stage.transitions,
+                    &mut scratch.sentence_labels,
+                );
+                if let Some(labels) = scratch.labels.get_mut(sentence.clone()) {
+                    for (label, &decoded) in labels.iter_mut().zip(&scratch.sentence_labels) {
+                        *label = decoded;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The labels of every token of a document given as sentences (for training).
+    pub(crate) fn document_labels(
+        &self,
+        tokens: &[&str],
+        sentences: &[Range<usize>],
+    ) -> Vec<Label> {
+        with_scratch(|scratch| {
+            self.label_document(scratch, tokens, sentences);
+            scratch.labels.clone()
+        })
+    }
+}
+
+fn ends_sentence(token: &str) -> bool {
+    let core = token.trim_end_matches(['"', '\'', '”', '’', ')']);
+    !core.is_empty()
+        && core
+            .chars()
+            .all(|character| matches!(character, '.' | '!' | '?' | '…'))
+}
+
+/// Buffers reused across calls on one thread.
+#[derive(Default)]
+struct Scratch {
+    extractor: Extractor,
+    viterbi: Viterbi,
+    emissions: Vec<[i64; N_LABELS]>,
+    stage_features: features::FeatureBuf,
+    /// Per token, the label scores of every stage.
+    scores: Vec<[[i32; N_LABELS]; MAX_STAGES]>,
+    sentence_labels: Vec<Label>,
+    labels: Vec<Label>,
+    sentences: Vec<Range<usize>>,
+}
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
+}
+
+/// Runs `work` with this thread's scratch buffers. They are moved out for the call, so a
+/// re-entrant call or one during thread teardown gets fresh buffers instead of panicking.
+fn with_scratch<T>(work: impl FnOnce(&mut Scratch) -> T) -> T {
+    let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
+    let value = work(&mut scratch);
+    let _ = SCRATCH.try_with(|cell| cell.set(scratch));
+    value
+}
+
+#[cfg(test)]
+mod tests;

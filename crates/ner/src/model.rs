@@ -1,0 +1,418 @@
+//! The trained model and its file format.
+//!
+//! # File format (version 2)
+//!
+//! ```text
+//! 0..8    magic "CDNER02\n"
+//! 8..16   xxh3-64 of the compressed payload, little-endian
+//! 16..    zlib-compressed payload, all integers little-endian:
+//!           u32 n_labels (= 17)             BILOU labels as in `label.rs`
+//!           u32 n_stages (1 or 2), then per stage:
+//!             f32 scale                       weight = stored value / scale
+//!             (1 + n_labels) × n_labels × i32 transitions, row 0 = sentence start
+//!             u32 n_features
+//!             n_features × u64                feature hashes, strictly ascending
+//!             n_features × n_labels × i16     quantised weights, row per feature
+//!           u32 n_phrases
+//!           n_phrases × (u64 hash, 4 × u32) gazetteer phrases, per-type counts
+//!           u32 n_prefixes
+//!           n_prefixes × u64                gazetteer phrase prefixes
+//! ```
+//!
+//! Features missing from the table weigh zero, so pruning a feature only removes its row.
+
+use std::io::{Read, Write};
+
+use flate2::Compression;
+use flate2::read::ZlibDecoder;
+use flate2::write::ZlibEncoder;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::decode::Transitions;
+use crate::gazetteer::Gazetteer;
+use crate::label::N_LABELS;
+
+const MAGIC: &[u8; 8] = b"CDNER02\n";
+pub(crate) const MAX_STAGES: usize = 2;
+/// Refuse payloads that would decompress beyond this: a corrupt length must not
+/// exhaust memory.
+const MAX_PAYLOAD_BYTES: u64 = 512 << 20;
+
+/// Why model bytes could not be decoded.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a copydesk ner model (bad magic bytes)")]
+    BadMagic,
+    #[error("model checksum mismatch: the file is corrupt")]
+    Checksum,
+    #[error("model payload does not decompress: {0}")]
+    Decompress(std::io::Error),
+    #[error("model payload ends early (wanted {wanted} more bytes at offset {offset})")]
+    Truncated { offset: usize, wanted: usize },
+    #[error("model has {found} labels, this build expects {expected}")]
+    LabelCount { found: u32, expected: u32 },
+    #[error("model has {0} stages, expected 1 or 2")]
+    StageCount(u32),
+    #[error("model feature hashes are not strictly ascending")]
+    UnsortedFeatures,
+    #[error("model has {0} trailing bytes")]
+    TrailingBytes(usize),
+}
+
+/// The weights of every stage in one open-addressing hash table keyed by feature hash:
+/// both stages share most features, so one probe serves both, which halves the memory
+/// traffic that dominates tagging time.
+#[derive(Clone, Default, PartialEq, Debug)]
+pub(crate) struct FeatureTable {
+    /// `rows[i][stage]` are the weights of one feature, one per label.
+    rows: Vec<[[i16; N_LABELS]; MAX_STAGES]>,
+    /// Linear probing; the key sits next to the row index so that a miss, the common
+    /// case for rare words, costs one cache line.
+    slots: Vec<Slot>,
+    mask: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Slot {
+    key: u64,
+    /// Index into `rows`, or `u32::MAX` when the slot is empty.
+    row: u32,
+}
+
+const EMPTY: Slot = Slot {
+    key: 0,
+    row: u32::MAX,
+};
+
+impl FeatureTable {
+    fn new(stages: &[Stage]) -> FeatureTable {
+        let n_keys: usize = stages.iter().map(|stage| stage.keys.len()).sum();
+        let capacity = (n_keys * 2).next_power_of_two().max(16);
+        let mut table = FeatureTable {
+            rows: Vec::new(),
+            slots: vec![EMPTY; capacity],
+            mask: capacity - 1,
+        };
+        for (stage_idx, stage) in stages.iter().enumerate().take(MAX_STAGES) {
+            for (&key, row) in stage.keys.iter().zip(&stage.rows) {
+                let mut slot = slot_of(key, table.mask);
+                loop {
+                    let entry = &mut table.slots[slot];
+                    if entry.row == u32::MAX {
+                        *entry = Slot {
+                            key,
+                            row: table.rows.len() as u32,
+                        };
+                        table.rows.push([[0; N_LABELS]; MAX_STAGES]);
+                    }
+                    if entry.key == key {
+                        table.rows[entry.row as usize][stage_idx] = *row;
+                        break;
+                    }
+                    slot = (slot + 1) & table.mask;
+                }
+            }
+        }
+        table
+    }
+
+    /// The weights of `key` for every stage.
+    #[inline]
+    pub fn rows(&self, key: u64) -> Option<&[[i16; N_LABELS]; MAX_STAGES]> {
+        let mut slot = slot_of(key, self.mask);
+        loop {
+            let entry = self.slots.get(slot)?;
+            if entry.row == u32::MAX {
+                return None;
+            }
+            if entry.key == key {
+                return self.rows.get(entry.row as usize);
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+
+    /// Adds the weights of `features` for every stage to `scores`.
+    #[inline]
+    pub fn add_scores(&self, features: &[u64], scores: &mut [[i32; N_LABELS]; MAX_STAGES]) {
+        // i32 cannot overflow: a token has fewer than 100 features of at most 2^15 each.
+        for &key in features {
+            if let Some(rows) = self.rows(key) {
+                for (stage_scores, row) in scores.iter_mut().zip(rows) {
+                    for (score, &weight) in stage_scores.iter_mut().zip(row) {
+                        *score += i32::from(weight);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn slot_of(key: u64, mask: usize) -> usize {
+    // Feature keys are already mixed; any bits will do.
+    (key >> 32) as usize & mask
+}
+
+/// One tagging pass: weights, transitions and the scale of both.
+#[derive(Clone, Default, PartialEq, Debug)]
+pub(crate) struct Stage {
+    pub scale: f32,
+    pub transitions: Transitions,
+    /// Feature hashes, strictly ascending.
+    pub keys: Vec<u64>,
+    /// `rows[i]` are the weights of `keys[i]`, one per label.
+    pub rows: Vec<[i16; N_LABELS]>,
+}
+
+impl Stage {
+    /// Quantises trained weights. `features` holds (hash, weights) pairs in any order.
+    pub fn quantise(
+        mut features: Vec<(u64, [f32; N_LABELS])>,
+        transitions: &[[f32; N_LABELS]; N_LABELS + 1],
+        prune_below: f32,
+    ) -> Stage {
+        let max_abs = features
+            .iter()
+            .flat_map(|(_, row)| row.iter())
+            .chain(transitions.iter().flatten())
+            .fold(0f32, |max, weight| max.max(weight.abs()));
+        let scale = if max_abs > 0.0 {
+            32000.0 / max_abs
+        } else {
+            1.0
+        };
+        features.retain(|(_, row)| row.iter().any(|weight| weight.abs() >= prune_below));
+        features.sort_unstable_by_key(|(key, _)| *key);
+        features.dedup_by_key(|(key, _)| *key);
+        let mut keys = Vec::with_capacity(features.len());
+        let mut rows = Vec::with_capacity(features.len());
+        for (key, row) in &features {
+            let quantised = row.map(|weight| (weight * scale).round() as i16);
+            if quantised.iter().all(|&weight| weight == 0) {
+                continue;
+            }
+            keys.push(*key);
+            rows.push(quantised);
+        }
+        let mut quantised_transitions = [[0i64; N_LABELS]; N_LABELS + 1];
+        for (row, source) in quantised_transitions.iter_mut().zip(transitions) {
+            for (weight, &value) in row.iter_mut().zip(source) {
+                *weight = (value * scale).round() as i64;
+            }
+        }
+        Stage {
+            scale,
+            transitions: quantised_transitions,
+            keys,
+            rows,
+        }
+    }
+
+    fn write(&self, payload: &mut Vec<u8>) {
+        payload.extend_from_slice(&self.scale.to_le_bytes());
+        for &weight in self.transitions.iter().flatten() {
+            payload.extend_from_slice(
+                &(weight.clamp(i32::MIN.into(), i32::MAX.into()) as i32).to_le_bytes(),
+            );
+        }
+        put_u32(payload, self.keys.len() as u32);
+        for key in &self.keys {
+            payload.extend_from_slice(&key.to_le_bytes());
+        }
+        for weight in self.rows.iter().flatten() {
+            payload.extend_from_slice(&weight.to_le_bytes());
+        }
+    }
+
+    fn read(reader: &mut Reader) -> Result<Stage, ModelError> {
+        let scale = f32::from_le_bytes(reader.array()?);
+        let mut transitions = [[0i64; N_LABELS]; N_LABELS + 1];
+        for weight in transitions.iter_mut().flatten() {
+            *weight = i64::from(i32::from_le_bytes(reader.array()?));
+        }
+        let n_features = reader.u32()? as usize;
+        reader.ensure(n_features.saturating_mul(8 + 2 * N_LABELS))?;
+        let mut keys = Vec::with_capacity(n_features);
+        for _ in 0..n_features {
+            let key = reader.u64()?;
+            if keys.last().is_some_and(|&last| last >= key) {
+                return Err(ModelError::UnsortedFeatures);
+            }
+            keys.push(key);
+        }
+        let mut rows = Vec::with_capacity(n_features);
+        for _ in 0..n_features {
+            let mut row = [0i16; N_LABELS];
+            for weight in &mut row {
+                *weight = i16::from_le_bytes(reader.array()?);
+            }
+            rows.push(row);
+        }
+        Ok(Stage {
+            scale,
+            transitions,
+            keys,
+            rows,
+        })
+    }
+}
+
+/// Everything a [`crate::Tagger`] needs, in decoded form: one or two stages (the
+/// second sees the first one's labels) and the gazetteer.
+#[derive(Clone, Default, PartialEq, Debug)]
+pub(crate) struct Model {
+    stages: Vec<Stage>,
+    gazetteer: Gazetteer,
+    table: FeatureTable,
+}
+
+impl Model {
+    /// Builds a model from at most [`MAX_STAGES`] stages; further ones are dropped.
+    pub fn new(mut stages: Vec<Stage>, gazetteer: Gazetteer) -> Model {
+        stages.truncate(MAX_STAGES);
+        let table = FeatureTable::new(&stages);
+        Model {
+            stages,
+            gazetteer,
+            table,
+        }
+    }
+
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    pub fn table(&self) -> &FeatureTable {
+        &self.table
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut payload = Vec::new();
+        put_u32(&mut payload, N_LABELS as u32);
+        put_u32(&mut payload, self.stages.len() as u32);
+        for stage in &self.stages {
+            stage.write(&mut payload);
+        }
+        let mut phrases: Vec<_> = self.gazetteer.phrases.iter().collect();
+        phrases.sort_unstable_by_key(|(key, _)| **key);
+        put_u32(&mut payload, phrases.len() as u32);
+        for (key, counts) in phrases {
+            payload.extend_from_slice(&key.to_le_bytes());
+            for count in counts {
+                put_u32(&mut payload, *count);
+            }
+        }
+        let mut prefixes: Vec<_> = self.gazetteer.prefixes.iter().copied().collect();
+        prefixes.sort_unstable();
+        put_u32(&mut payload, prefixes.len() as u32);
+        for key in prefixes {
+            payload.extend_from_slice(&key.to_le_bytes());
+        }
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
+        // Writing into a Vec cannot fail.
+        let compressed = encoder
+            .write_all(&payload)
+            .and_then(|()| encoder.finish())
+            .unwrap_or_default();
+        let mut bytes = Vec::with_capacity(16 + compressed.len());
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&xxh3_64(&compressed).to_le_bytes());
+        bytes.extend_from_slice(&compressed);
+        bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        if bytes.len() < 16 || &bytes[..8] != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let mut checksum = [0u8; 8];
+        checksum.copy_from_slice(&bytes[8..16]);
+        let compressed = &bytes[16..];
+        if xxh3_64(compressed) != u64::from_le_bytes(checksum) {
+            return Err(ModelError::Checksum);
+        }
+        let mut payload = Vec::new();
+        ZlibDecoder::new(compressed)
+            .take(MAX_PAYLOAD_BYTES)
+            .read_to_end(&mut payload)
+            .map_err(ModelError::Decompress)?;
+        let mut reader = Reader {
+            bytes: &payload,
+            offset: 0,
+        };
+        let n_labels = reader.u32()?;
+        if n_labels as usize != N_LABELS {
+            return Err(ModelError::LabelCount {
+                found: n_labels,
+                expected: N_LABELS as u32,
+            });
+        }
+        let n_stages = reader.u32()?;
+        if !(1..=MAX_STAGES as u32).contains(&n_stages) {
+            return Err(ModelError::StageCount(n_stages));
+        }
+        let mut stages = Vec::new();
+        for _ in 0..n_stages {
+            stages.push(Stage::read(&mut reader)?);
+        }
+        let mut gazetteer = Gazetteer::default();
+        let n_phrases = reader.u32()? as usize;
+        reader.ensure(n_phrases.saturating_mul(24))?;
+        for _ in 0..n_phrases {
+            let key = reader.u64()?;
+            let counts = [reader.u32()?, reader.u32()?, reader.u32()?, reader.u32()?];
+            gazetteer.phrases.insert(key, counts);
+        }
+        let n_prefixes = reader.u32()? as usize;
+        reader.ensure(n_prefixes.saturating_mul(8))?;
+        for _ in 0..n_prefixes {
+            gazetteer.prefixes.insert(reader.u64()?);
+        }
+        if reader.offset != payload.len() {
+            return Err(ModelError::TrailingBytes(payload.len() - reader.offset));
+        }
+        Ok(Model::new(stages, gazetteer))
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, value: u32) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+}
+
+impl Reader<'_> {
+    fn ensure(&self, wanted: usize) -> Result<(), ModelError> {
+        if self.bytes.len().saturating_sub(self.offset) < wanted {
+            return Err(ModelError::Truncated {
+                offset: self.offset,
+                wanted,
+            });
+        }
+        Ok(())
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        self.ensure(N)?;
+        let mut out = [0u8; N];
+        out.copy_from_slice(&self.bytes[self.offset..self.offset + N]);
+        self.offset += N;
+        Ok(out)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn u64(&mut self) -> Result<u64, ModelError> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+}

@@ -1,0 +1,248 @@
+//! Text → sparse hashed feature vector.
+//!
+//! Words are Unicode words (UAX #29, `unicode-segmentation`), lower-cased. Each word, each pair of
+//! consecutive words and (optionally) each character n-gram of `<word>` is hashed with xxh3 into
+//! a table of `2^hash_bits` buckets. No `String` is made per token: a word is lower-cased into a
+//! reused scratch buffer and hashed from there.
+//!
+//! Weighting: `(1 + ln count) · idf`, word features and character features each L2-normalised,
+//! then both scaled by `1/√2` so that the whole vector has unit length.
+
+use unicode_segmentation::UnicodeSegmentation;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// Which features a model extracts. Stored in the model file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeatureConfig {
+    /// The hash table has `2^hash_bits` buckets (12..=26).
+    pub hash_bits: u8,
+    /// Longest word n-gram: 1 = words only, 2 = words and word pairs.
+    pub word_ngrams: u8,
+    /// Shortest character n-gram of `<word>`; 0 turns character n-grams off.
+    pub char_ngram_min: u8,
+    /// Longest character n-gram.
+    pub char_ngram_max: u8,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            hash_bits: 20,
+            word_ngrams: 2,
+            char_ngram_min: 3,
+            char_ngram_max: 5,
+        }
+    }
+}
+
+impl FeatureConfig {
+    pub(crate) fn is_valid(&self) -> bool {
+        (12..=26).contains(&self.hash_bits)
+            && (1..=2).contains(&self.word_ngrams)
+            && (self.char_ngram_min == 0
+                || (1..=8).contains(&self.char_ngram_min)
+                    && (self.char_ngram_min..=8).contains(&self.char_ngram_max))
+    }
+
+    pub(crate) fn n_buckets(&self) -> usize {
+        1usize << self.hash_bits
+    }
+
+    fn bucket(&self, hash: u64) -> u32 {
+        // The high bits of a finalised hash are the best mixed.
+        (mix(hash) >> (64 - u32::from(self.hash_bits))) as u32
+    }
+}
+
+const BIGRAM_SALT: u64 = 0x9e37_79b9_7f4a_7c15;
+const CHAR_SEED: u64 = 0x5851_f42d_4c95_7f2d;
+
+/// The splitmix64 finaliser: spreads the bits of a combined hash over the whole word.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Buffers reused from one document to the next, so that extraction allocates only while they
+/// grow to the size of the longest document seen.
+#[derive(Default, Debug)]
+pub(crate) struct Scratch {
+    word: String,
+    char_offsets: Vec<usize>,
+    /// (bucket, raw count) of word features, each bucket once, in order of first occurrence.
+    pub(crate) words: Counter,
+    /// (bucket, raw count) of character n-gram features, as `words`.
+    pub(crate) chars: Counter,
+    /// The final weighted vector: word features, then character features. A bucket may occur
+    /// twice, once per family; dot products do not mind.
+    pub(crate) vector: Vec<(u32, f32)>,
+}
+
+/// Counts buckets in an open-addressing table that is reused between documents: sorting the
+/// few thousand features of an article to merge them cost more than hashing and scoring.
+#[derive(Default, Debug)]
+pub(crate) struct Counter {
+    /// Slot → index into `entries`, or `u32::MAX`.
+    slots: Vec<u32>,
+    pub(crate) entries: Vec<(u32, f32)>,
+    /// The slot of each entry, to clear the table in time proportional to its use.
+    entry_slots: Vec<u32>,
+}
+
+impl Counter {
+    pub(crate) fn clear(&mut self) {
+        for &slot in &self.entry_slots {
+            self.slots[slot as usize] = u32::MAX;
+        }
+        self.entry_slots.clear();
+        self.entries.clear();
+    }
+
+    fn slot_of(&self, bucket: u32) -> usize {
+        // Buckets are already well-mixed hash bits; a multiply spreads them over any size.
+        let table_bits = self.slots.len().trailing_zeros();
+        (u64::from(bucket.wrapping_mul(0x9e37_79b1)) << table_bits >> 32) as usize
+    }
+
+    pub(crate) fn add(&mut self, bucket: u32, count: f32) {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot_of(bucket);
+        loop {
+            match self.slots[slot] {
+                u32::MAX => {
+                    self.slots[slot] = self.entries.len() as u32;
+                    self.entry_slots.push(slot as u32);
+                    self.entries.push((bucket, count));
+                    return;
+                }
+                entry_idx if self.entries[entry_idx as usize].0 == bucket => {
+                    self.entries[entry_idx as usize].1 += count;
+                    return;
+                }
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        self.slots.clear();
+        self.slots.resize(size, u32::MAX);
+        let mask = size - 1;
+        for (entry_idx, &(bucket, _)) in self.entries.iter().enumerate() {
+            let mut slot = self.slot_of(bucket);
+            while self.slots[slot] != u32::MAX {
+                slot = (slot + 1) & mask;
+            }
+            self.slots[slot] = entry_idx as u32;
+            self.entry_slots[entry_idx] = slot as u32;
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Fills `scratch.words` and `scratch.chars` with `(bucket, count)` pairs. The parts are read
+/// as one stream of words (a word pair may span two parts).
+pub(crate) fn count_features(config: &FeatureConfig, parts: &[&str], scratch: &mut Scratch) {
+    let Scratch {
+        word,
+        char_offsets,
+        words,
+        chars,
+        ..
+    } = scratch;
+    words.clear();
+    chars.clear();
+    let mut previous_hash: Option<u64> = None;
+    for part in parts {
+        for token in part.unicode_words() {
+            word.clear();
+            for c in token.chars() {
+                match c {
+                    // Typographic apostrophes are spelt both ways in news text.
+                    '\u{2019}' | '\u{2018}' => word.push('\''),
+                    c if c.is_ascii() => word.push(c.to_ascii_lowercase()),
+                    c => word.extend(c.to_lowercase()),
+                }
+            }
+            let hash = xxh3_64(word.as_bytes());
+            words.add(config.bucket(hash), 1.0);
+            if config.word_ngrams >= 2 {
+                if let Some(previous) = previous_hash {
+                    let pair = previous.rotate_left(23) ^ hash ^ BIGRAM_SALT;
+                    words.add(config.bucket(pair), 1.0);
+                }
+                previous_hash = Some(hash);
+            }
+            if config.char_ngram_min > 0 {
+                push_char_ngrams(config, word, char_offsets, chars);
+            }
+        }
+    }
+}
+
+fn push_char_ngrams(
+    config: &FeatureConfig,
+    word: &mut String,
+    char_offsets: &mut Vec<usize>,
+    chars: &mut Counter,
+) {
+    word.insert(0, '<');
+    word.push('>');
+    char_offsets.clear();
+    char_offsets.extend(word.char_indices().map(|(offset, _)| offset));
+    char_offsets.push(word.len());
+    let n_chars = char_offsets.len() - 1;
+    let (min_n, max_n) = (
+        usize::from(config.char_ngram_min),
+        usize::from(config.char_ngram_max),
+    );
+    for n in min_n..=max_n.min(n_chars) {
+        for start in 0..=(n_chars - n) {
+            let gram = &word.as_bytes()[char_offsets[start]..char_offsets[start + n]];
+            chars.add(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)), 1.0);
+        }
+    }
+}
+
+/// Turns the counts in `scratch` into the final unit-length vector in `scratch.vector`.
+/// `lookup(bucket)` gives the inverse document frequency of a bucket and the key under which its
+/// value is stored in the vector (the bucket itself, or a model row, looked up only once).
+pub(crate) fn weigh(scratch: &mut Scratch, lookup: impl Fn(u32) -> (f32, u32)) {
+    let Scratch {
+        words,
+        chars,
+        vector,
+        ..
+    } = scratch;
+    vector.clear();
+    let groups_present = usize::from(!words.is_empty()) + usize::from(!chars.is_empty());
+    let group_scale = if groups_present == 2 {
+        std::f32::consts::FRAC_1_SQRT_2
+    } else {
+        1.0
+    };
+    for group in [&words.entries, &chars.entries] {
+        let start = vector.len();
+        let mut sum_squares = 0.0f32;
+        for &(bucket, count) in group {
+            let (idf, key) = lookup(bucket);
+            let value = (1.0 + count.ln()) * idf;
+            sum_squares += value * value;
+            vector.push((key, value));
+        }
+        if sum_squares > 0.0 {
+            let scale = group_scale / sum_squares.sqrt();
+            for entry in &mut vector[start..] {
+                entry.1 *= scale;
+            }
+        }
+    }
+}
