@@ -237,6 +237,7 @@ fn ci() -> Result {
         "clippy",
         "--workspace",
         "--all-targets",
+        "--all-features",
         "--",
         "-D",
         "warnings",
