@@ -184,3 +184,28 @@ fn usage_errors_exit_2_and_fatal_errors_exit_1() {
     );
     assert!(String::from_utf8_lossy(&missing_config.stderr).contains("nope.toml"));
 }
+
+#[test]
+fn bbc_corpus_is_exported_whole_and_identically_with_1_and_2_threads() {
+    let Some(data) = tests::shared_data() else {
+        eprintln!("skipped: ../shared/data is not present on this machine");
+        return;
+    };
+    let bbc = data.join("bbc").to_string_lossy().into_owned();
+    let one = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let two = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    for (dir, threads) in [(&one, "1"), (&two, "2")] {
+        let output = run(&[&bbc, "--threads", threads], dir.path());
+        assert!(output.status.success(), "{}", describe(&output));
+        let report = report(dir.path());
+        assert_balanced(&report);
+        assert_eq!(report["n_exported"], 2225, "{report}");
+        assert_eq!(report["n_rejected"], 0, "{report}");
+    }
+    let articles_one = std::fs::read(one.path().join("articles.jsonl")).unwrap_or_default();
+    let articles_two = std::fs::read(two.path().join("articles.jsonl")).unwrap_or_default();
+    assert!(
+        articles_one == articles_two,
+        "BBC output differs between 1 and 2 threads"
+    );
+}

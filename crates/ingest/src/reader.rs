@@ -187,6 +187,18 @@ impl Iterator for Reader {
     }
 }
 
+/// File names (lower case, without extension) that are a corpus's documentation, not articles.
+const DOCUMENTATION_NAMES: &[&str] = &[
+    "readme",
+    "license",
+    "licence",
+    "copying",
+    "notice",
+    "changelog",
+    "authors",
+    "citation",
+];
+
 /// How a file is read, from its name.
 struct FileKind {
     format: Format,
@@ -206,12 +218,17 @@ impl FileKind {
         };
         let file_name = stem.rsplit(['/', '\\']).next().unwrap_or(stem);
         let extension = file_name.rsplit_once('.').map(|(_, extension)| extension);
-        let (format, lines, is_article) = match extension {
+        let (format, lines, mut is_article) = match extension {
             Some("jsonl" | "ndjson") => (Format::JsonRecord, true, true),
             Some("json") => (Format::JsonRecord, false, true),
             Some("txt" | "text") | None => (Format::Text, false, true),
             Some(_) => (Format::Text, false, false),
         };
+        // Corpora ship their documentation beside the articles (README.TXT, LICENSE).
+        let stem = file_name.split('.').next().unwrap_or(file_name);
+        if DOCUMENTATION_NAMES.contains(&stem) {
+            is_article = false;
+        }
         FileKind {
             format,
             lines,
