@@ -12,6 +12,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod lab;
+
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -20,7 +22,10 @@ commands:
   run [ARGS...]   build (release) and run copydesk over samples/ into out/;
                   ARGS replace the default `samples --out out`
   test            build all plugins (test-only ones too) and run the whole test suite
-  ci              cargo fmt --check, clippy -D warnings, then test";
+  ci              cargo fmt --check, clippy -D warnings, then test
+  train ner|topic train a model (see `cargo xtask train`)
+  eval [ner|quotes|topic]
+                  measure quality on ../shared/data; results go to docs/quality.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -28,6 +33,8 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("ci") => ci(),
+        Some("train") => lab::train(&args[1..]),
+        Some("eval") => lab::eval(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
