@@ -53,6 +53,7 @@ fn fixture_corpus_batch() {
     }
     insta::assert_json_snapshot!("fixture_corpus_report", report, {
         ".wall_seconds" => "[seconds]",
+        ".peak_rss_bytes" => "[bytes]",
         ".threads" => "[threads]",
         ".plugins[].path" => "[path]",
     });

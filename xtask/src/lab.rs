@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::{Result, cargo, root};
 
@@ -281,7 +281,7 @@ fn record(section: &str, command: &str, tool_command: &str, output: &str) -> Res
     let end = format!("<!-- eval:{section}:end -->");
     let body = format!(
         "{start}\n### `{section}`\n\nMeasured {} with `{command}`, which runs:\n\n```sh\n{tool_command}\n```\n\n```text\n{}\n```\n{end}",
-        today(),
+        crate::today(),
         output.trim_end()
     );
     let updated = match (existing.find(&start), existing.find(&end)) {
@@ -296,17 +296,6 @@ fn record(section: &str, command: &str, tool_command: &str, output: &str) -> Res
 fn write(path: &Path, text: &str) -> Result {
     fs::write(path, text)
         .map_err(|error| format!("cannot write {}: {error}", path.display()).into())
-}
-
-/// Today's date from the system's `date`, which std cannot format.
-fn today() -> String {
-    Command::new("date")
-        .arg("+%Y-%m-%d")
-        .output()
-        .ok()
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_string())
-        .filter(|date| !date.is_empty())
-        .unwrap_or_else(|| "(date unknown)".to_string())
 }
 
 const QUALITY_HEADER: &str = "# Quality

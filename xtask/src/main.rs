@@ -12,6 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod bench;
 mod lab;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -25,7 +26,9 @@ commands:
   ci              cargo fmt --check, clippy -D warnings, then test
   train ner|topic train a model (see `cargo xtask train`)
   eval [ner|quotes|topic]
-                  measure quality on ../shared/data; results go to docs/quality.md";
+                  measure quality on ../shared/data; results go to docs/quality.md
+  bench [ARGS...] throughput, scaling and memory; results go to docs/performance.md
+                  (see `cargo xtask bench --help`)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("train") => lab::train(&args[1..]),
         Some("eval") => lab::eval(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -53,7 +57,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     // xtask lives one level below the workspace root.
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -61,7 +65,7 @@ fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut command = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()));
     command.current_dir(root());
     command
@@ -105,7 +109,7 @@ fn packages_in(folder: &str) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn build(release: bool, with_test_plugins: bool) -> Result {
+pub(crate) fn build(release: bool, with_test_plugins: bool) -> Result {
     let mut command = cargo();
     command.arg("build");
     if release {
@@ -251,4 +255,15 @@ fn ci() -> Result {
     ]);
     status(clippy)?;
     test()
+}
+
+/// Today's date from the system's `date`, which std cannot format.
+pub(crate) fn today() -> String {
+    Command::new("date")
+        .arg("+%Y-%m-%d")
+        .output()
+        .ok()
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_string())
+        .filter(|date| !date.is_empty())
+        .unwrap_or_else(|| "(date unknown)".to_string())
 }

@@ -58,6 +58,16 @@ pub struct RunReport {
     pub stage_seconds: BTreeMap<String, f64>,
     /// Plugins used, in pipeline order.
     pub plugins: Vec<PluginReport>,
+    /// Peak resident memory of the process in bytes, where the platform tells (Linux).
+    pub peak_rss_bytes: Option<u64>,
+}
+
+/// The process's peak resident set size (`VmHWM`), on Linux.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 impl RunReport {

@@ -188,6 +188,7 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
         wall_seconds: started.elapsed().as_secs_f64(),
         stage_seconds,
         plugins: plugin_reports,
+        peak_rss_bytes: crate::report::peak_rss_bytes(),
     };
     write_report(&options.out_dir, &report)?;
     Ok(report)

@@ -1,0 +1,559 @@
+//! `cargo xtask bench`: whole-pipeline throughput, scaling and memory, measured by running the
+//! release binary on real corpora and reading its `report.json`.
+//!
+//! For each corpus and thread count the pipeline runs `--repeat` times; figures are medians
+//! with the spread (min–max), since these machines are shared and noisy. The large corpus
+//! (BBC articles repeated with fresh ids to ≥ 1 GB of JSON Lines) is generated into a
+//! temporary folder and deleted afterwards; it measures that memory stays flat.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::{Result, build, root};
+
+const USAGE: &str = "usage: cargo xtask bench [CORPUS...] [--repeat N] [--threads LIST] [--large-mb N | --no-large] [--config FILE]
+
+  CORPUS          folders or files; default: samples/, ../shared/data/bbc (when present)
+                  and a generated large corpus
+  --repeat N      runs per corpus and thread count (default 3); figures are medians
+  --threads LIST  comma-separated thread counts (default 1,2)
+  --large-mb N    size of the generated corpus in MB (default 1024)
+  --no-large      skip the generated corpus
+  --config FILE   pipeline to measure (default xtask/bench/pipeline.toml)
+  --no-docs       do not rewrite docs/performance.md";
+
+struct Options {
+    corpora: Vec<String>,
+    repeat: usize,
+    threads: Vec<usize>,
+    large_mb: Option<u64>,
+    config: PathBuf,
+    write_docs: bool,
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut options = Options {
+        corpora: Vec::new(),
+        repeat: 3,
+        threads: vec![1, 2],
+        large_mb: Some(1024),
+        config: root().join("xtask/bench/pipeline.toml"),
+        write_docs: true,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--repeat" => {
+                options.repeat = value("--repeat")?
+                    .parse()
+                    .map_err(|_| "--repeat takes a number")?
+            }
+            "--threads" => {
+                options.threads = value("--threads")?
+                    .split(',')
+                    .map(|part| part.trim().parse::<usize>())
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(|_| "--threads takes a list like 1,2")?
+            }
+            "--large-mb" => {
+                options.large_mb = Some(
+                    value("--large-mb")?
+                        .parse()
+                        .map_err(|_| "--large-mb takes a number")?,
+                )
+            }
+            "--no-large" => options.large_mb = None,
+            "--config" => options.config = PathBuf::from(value("--config")?),
+            "--no-docs" => options.write_docs = false,
+            "--help" | "-h" => return Err(USAGE.into()),
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown option {flag}\n\n{USAGE}").into());
+            }
+            corpus => options.corpora.push(corpus.to_string()),
+        }
+    }
+    if options.repeat == 0 || options.threads.is_empty() || options.threads.contains(&0) {
+        return Err(
+            format!("--repeat and every --threads value must be at least 1\n\n{USAGE}").into(),
+        );
+    }
+    Ok(options)
+}
+
+/// One measured run.
+#[derive(Clone)]
+struct Sample {
+    seconds: f64,
+    n_articles: u64,
+    peak_rss: u64,
+    stages: BTreeMap<String, f64>,
+}
+
+/// Figures for one corpus at one thread count.
+struct Row {
+    corpus: String,
+    threads: usize,
+    n_articles: u64,
+    input_bytes: u64,
+    articles_per_s: Vec<f64>,
+    peak_rss: u64,
+    stages: BTreeMap<String, f64>,
+}
+
+impl Row {
+    fn median(&self) -> f64 {
+        median(&self.articles_per_s)
+    }
+
+    fn spread(&self) -> (f64, f64) {
+        let min = self
+            .articles_per_s
+            .iter()
+            .cloned()
+            .fold(f64::INFINITY, f64::min);
+        let max = self.articles_per_s.iter().cloned().fold(0.0, f64::max);
+        (min, max)
+    }
+
+    fn mb_per_s(&self) -> f64 {
+        let seconds = self.n_articles as f64 / self.median().max(1e-9);
+        self.input_bytes as f64 / 1e6 / seconds.max(1e-9)
+    }
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+pub fn run(args: &[String]) -> Result {
+    let options = parse(args)?;
+    build(true, false)?;
+    let binary = root().join("target/release/copydesk");
+    let scratch = std::env::temp_dir().join(format!("copydesk-bench-{}", std::process::id()));
+    fs::create_dir_all(&scratch)?;
+    let result = measure(&options, &binary, &scratch);
+    let _ = fs::remove_dir_all(&scratch);
+    result
+}
+
+fn shared_bbc() -> Option<PathBuf> {
+    let bbc = root().parent()?.join("shared/data/bbc");
+    bbc.is_dir().then_some(bbc)
+}
+
+fn measure(options: &Options, binary: &Path, scratch: &Path) -> Result {
+    let mut corpora: Vec<(String, PathBuf)> = options
+        .corpora
+        .iter()
+        .map(|corpus| (corpus.clone(), PathBuf::from(corpus)))
+        .collect();
+    if corpora.is_empty() {
+        corpora.push(("samples".to_string(), root().join("samples")));
+        match shared_bbc() {
+            Some(bbc) => corpora.push(("bbc".to_string(), bbc)),
+            None => println!("bench: skipped the BBC corpus: ../shared/data/bbc is not present"),
+        }
+    }
+    let mut rows = Vec::new();
+    for (name, path) in &corpora {
+        let input_bytes = tree_bytes(path);
+        for &threads in &options.threads {
+            let mut samples = Vec::new();
+            for _ in 0..options.repeat {
+                samples.push(run_once(binary, &options.config, path, threads, scratch)?);
+            }
+            rows.push(row(name, threads, input_bytes, &samples));
+            print_progress(rows.last());
+        }
+    }
+    let mut large_rows = Vec::new();
+    if let (true, Some(large_mb)) = (options.corpora.is_empty(), options.large_mb) {
+        let source = shared_bbc().unwrap_or_else(|| root().join("samples"));
+        let large = scratch.join("large.jsonl");
+        let started = Instant::now();
+        let (n_records, bytes) = generate_large(&source, &large, large_mb * 1_000_000)?;
+        println!(
+            "bench: generated {n_records} records, {:.0} MB, from {} in {:.1} s",
+            bytes as f64 / 1e6,
+            source.display(),
+            started.elapsed().as_secs_f64()
+        );
+        let threads = options.threads.iter().copied().max().unwrap_or(1);
+        let sample = run_once(binary, &options.config, &large, threads, scratch)?;
+        let _ = fs::remove_file(&large);
+        large_rows.push(row(
+            &format!("large ({:.1} GB)", bytes as f64 / 1e9),
+            threads,
+            bytes,
+            &[sample],
+        ));
+        print_progress(large_rows.last());
+    }
+    rows.extend(large_rows);
+    let table = render(&rows, options);
+    println!("\n{table}");
+    let json = summary_json(&rows);
+    println!("{json}");
+    if options.write_docs {
+        write_docs(&table, &json, options)?;
+        println!("bench: wrote docs/performance.md");
+    }
+    Ok(())
+}
+
+fn print_progress(row: Option<&Row>) {
+    if let Some(row) = row {
+        let (min, max) = row.spread();
+        eprintln!(
+            "bench: {} × {} threads: {:.0} articles/s (min {:.0}, max {:.0}), peak RSS {:.0} MB",
+            row.corpus,
+            row.threads,
+            row.median(),
+            min,
+            max,
+            row.peak_rss as f64 / 1e6
+        );
+    }
+}
+
+fn run_once(
+    binary: &Path,
+    config: &Path,
+    input: &Path,
+    threads: usize,
+    scratch: &Path,
+) -> Result<Sample> {
+    let out = scratch.join("out");
+    let _ = fs::remove_dir_all(&out);
+    let started = Instant::now();
+    let status = Command::new(binary)
+        .arg("run")
+        .arg(input)
+        .arg("--quiet")
+        .arg("--config")
+        .arg(config)
+        .arg("--plugins")
+        .arg(root().join("target/release"))
+        .arg("--threads")
+        .arg(threads.to_string())
+        .arg("--out")
+        .arg(&out)
+        .status()?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("copydesk run {} failed ({status})", input.display()).into());
+    }
+    let report = fs::read_to_string(out.join("report.json"))?;
+    Ok(Sample {
+        seconds,
+        n_articles: json_number(&report, "n_exported").unwrap_or(0.0) as u64,
+        peak_rss: json_number(&report, "peak_rss_bytes").unwrap_or(0.0) as u64,
+        stages: json_object_numbers(&report, "stage_seconds"),
+    })
+}
+
+fn row(corpus: &str, threads: usize, input_bytes: u64, samples: &[Sample]) -> Row {
+    let mut stages: BTreeMap<String, f64> = BTreeMap::new();
+    for sample in samples {
+        for (stage, seconds) in &sample.stages {
+            *stages.entry(stage.clone()).or_default() += seconds / samples.len() as f64;
+        }
+    }
+    Row {
+        corpus: corpus.to_string(),
+        threads,
+        n_articles: samples.first().map_or(0, |sample| sample.n_articles),
+        input_bytes,
+        articles_per_s: samples
+            .iter()
+            .map(|sample| sample.n_articles as f64 / sample.seconds.max(1e-9))
+            .collect(),
+        peak_rss: samples
+            .iter()
+            .map(|sample| sample.peak_rss)
+            .max()
+            .unwrap_or(0),
+        stages,
+    }
+}
+
+fn render(rows: &[Row], options: &Options) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "| corpus | threads | articles | input MB | articles/s (median of {}) | spread | MB/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+        options.repeat
+    ));
+    for row in rows {
+        let (min, max) = row.spread();
+        out.push_str(&format!(
+            "| {} | {} | {} | {:.1} | {:.0} | {:.0}–{:.0} | {:.2} | {:.0} |\n",
+            row.corpus,
+            row.threads,
+            row.n_articles,
+            row.input_bytes as f64 / 1e6,
+            row.median(),
+            min,
+            max,
+            row.mb_per_s(),
+            row.peak_rss as f64 / 1e6
+        ));
+    }
+    out.push_str("\nShare of time per stage (summed over threads; `classify:*` includes the plugin decoding the article, `encode` is the host encoding it for the plugin boundary):\n\n");
+    let stage_names: Vec<String> = rows
+        .iter()
+        .flat_map(|row| row.stages.keys().cloned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    out.push_str(&format!(
+        "| corpus | threads | {} |\n",
+        stage_names.join(" | ")
+    ));
+    out.push_str(&format!(
+        "|---|---:|{}\n",
+        "---:|".repeat(stage_names.len())
+    ));
+    for row in rows {
+        let total: f64 = row.stages.values().sum();
+        let shares: Vec<String> = stage_names
+            .iter()
+            .map(|stage| {
+                format!(
+                    "{:.1} %",
+                    100.0 * row.stages.get(stage).copied().unwrap_or(0.0) / total.max(1e-9)
+                )
+            })
+            .collect();
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            row.corpus,
+            row.threads,
+            shares.join(" | ")
+        ));
+    }
+    let scaling: Vec<String> = rows
+        .iter()
+        .filter(|row| row.threads == 2)
+        .filter_map(|two| {
+            let one = rows
+                .iter()
+                .find(|row| row.corpus == two.corpus && row.threads == 1)?;
+            Some(format!(
+                "{}: {:.2}×",
+                two.corpus,
+                two.median() / one.median().max(1e-9)
+            ))
+        })
+        .collect();
+    if !scaling.is_empty() {
+        out.push_str(&format!(
+            "\nScaling, 2 threads vs 1: {}\n",
+            scaling.join(", ")
+        ));
+    }
+    out
+}
+
+fn summary_json(rows: &[Row]) -> String {
+    let items: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let total: f64 = row.stages.values().sum();
+            let shares: Vec<String> = row
+                .stages
+                .iter()
+                .map(|(stage, seconds)| format!("\"{stage}\":{:.4}", seconds / total.max(1e-9)))
+                .collect();
+            format!(
+                "{{\"corpus\":\"{}\",\"threads\":{},\"articles\":{},\"articles_per_s\":{:.1},\"mb_per_s\":{:.3},\"peak_rss_bytes\":{},\"stage_share\":{{{}}}}}",
+                row.corpus.replace('"', "'"),
+                row.threads,
+                row.n_articles,
+                row.median(),
+                row.mb_per_s(),
+                row.peak_rss,
+                shares.join(",")
+            )
+        })
+        .collect();
+    format!("{{\"bench\":[{}]}}", items.join(","))
+}
+
+fn write_docs(table: &str, json: &str, options: &Options) -> Result {
+    let command = if options.repeat == 3 && options.threads == [1, 2] && options.corpora.is_empty()
+    {
+        "cargo xtask bench".to_string()
+    } else {
+        format!(
+            "cargo xtask bench --repeat {} --threads {}",
+            options.repeat,
+            options
+                .threads
+                .iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    };
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split(':').nth(1))
+                .map(|model| model.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let text = format!(
+        "# Performance\n\nMeasured by `{command}` on {date}, on a machine with {cores} cores ({cpu}), shared with other work. \
+Throughput is articles exported per wall-clock second of a whole `copydesk run` (process start to exit), \
+median of the repeats, with the spread. Pipeline: `xtask/bench/pipeline.toml`.\n\n{table}\n```json\n{json}\n```\n",
+        date = crate::today(),
+    );
+    fs::write(root().join("docs/performance.md"), text)?;
+    Ok(())
+}
+
+/// Bytes of every file under `path`.
+fn tree_bytes(path: &Path) -> u64 {
+    if path.is_file() {
+        return fs::metadata(path).map_or(0, |metadata| metadata.len());
+    }
+    fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok())
+                .map(|entry| tree_bytes(&entry.path()))
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Text article files under `path`, sorted.
+fn article_files(path: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(path) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            article_files(&path, found);
+        } else if path.extension().is_some_and(|extension| extension == "txt")
+            && !path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy().to_lowercase().starts_with("readme"))
+        {
+            found.push(path);
+        }
+    }
+}
+
+/// Writes JSON Lines records (title, text, a fresh id) cycling over the articles under
+/// `source` until `target_bytes` are written.
+fn generate_large(source: &Path, out: &Path, target_bytes: u64) -> Result<(u64, u64)> {
+    let mut files = Vec::new();
+    article_files(source, &mut files);
+    let articles: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|path| {
+            let bytes = fs::read(path).ok()?;
+            let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+            let (title, body) = text.trim_start().split_once('\n')?;
+            Some((title.trim().to_string(), body.trim().to_string()))
+        })
+        .collect();
+    if articles.is_empty() {
+        return Err(format!("no articles under {} to generate from", source.display()).into());
+    }
+    let mut writer = BufWriter::with_capacity(1 << 20, fs::File::create(out)?);
+    let (mut n_records, mut n_bytes) = (0u64, 0u64);
+    'outer: for copy in 0.. {
+        for (idx, (title, body)) in articles.iter().enumerate() {
+            let line = format!(
+                "{{\"id\":\"bench-{copy}-{idx}\",\"title\":{},\"text\":{}}}\n",
+                json_string(title),
+                json_string(body)
+            );
+            writer.write_all(line.as_bytes())?;
+            n_records += 1;
+            n_bytes += line.len() as u64;
+            if n_bytes >= target_bytes {
+                break 'outer;
+            }
+        }
+    }
+    writer.flush()?;
+    Ok((n_records, n_bytes))
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The number after `"key":` in a JSON text (report.json is flat enough for this).
+fn json_number(json: &str, key: &str) -> Option<f64> {
+    let at = json.find(&format!("\"{key}\""))?;
+    let rest = json[at + key.len() + 2..]
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | 'E' | '+')))
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+/// The `"name": number` pairs of a flat JSON object under `key`.
+fn json_object_numbers(json: &str, key: &str) -> BTreeMap<String, f64> {
+    let mut map = BTreeMap::new();
+    let Some(at) = json.find(&format!("\"{key}\"")) else {
+        return map;
+    };
+    let Some(open) = json[at..].find('{') else {
+        return map;
+    };
+    let Some(close) = json[at + open..].find('}') else {
+        return map;
+    };
+    for pair in json[at + open + 1..at + open + close].split(',') {
+        if let Some((name, value)) = pair.split_once(':')
+            && let Ok(value) = value.trim().parse::<f64>()
+        {
+            map.insert(name.trim().trim_matches('"').to_string(), value);
+        }
+    }
+    map
+}
