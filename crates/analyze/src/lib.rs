@@ -4,7 +4,12 @@
 //! result. Rules live as data (pattern tables in [`rules`]), not as one-off string matches.
 
 pub mod clean;
+pub mod entities;
+pub mod gazetteer;
+pub mod quotes;
 pub mod rules;
+pub mod text;
+pub mod titles;
 
 use article::Article;
 
@@ -28,7 +33,11 @@ pub fn clean(article: &mut Article) {
 /// promise: no I/O, no panic, offsets in code points.
 pub fn analyze(article: &mut Article, options: &Options) {
     // Each analyser reads what the earlier ones found (quotes need the entities).
-    let _ = (article, options);
+    let _ = options;
+    let text = text::Text::new(&article.paragraphs);
+    entities::find_entities(article, &text);
+    // Last: quotes resolve speakers through the entities found above.
+    quotes::find_quotes(article);
 }
 
 /// True for a real calendar date written `YYYY-MM-DD`.

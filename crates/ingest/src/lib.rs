@@ -11,8 +11,9 @@ mod parse;
 mod reader;
 mod text;
 
+pub use jsonl::{LineReader, NextLine, line_digest};
 pub use limits::Limits;
-pub use parse::parse;
+pub use parse::{RecordError, parse, parse_record};
 pub use reader::{InputSet, Reader};
 
 /// What kind of payload a raw document holds.
