@@ -67,9 +67,11 @@ pub fn plugin_folder(libraries: &[(&str, &str)]) -> tempfile::TempDir {
     folder
 }
 
-/// The two real plugins of the default pipeline.
+/// The real plugins of the default pipeline.
 pub const DEFAULT_PLUGINS: &[(&str, &str)] = &[
     ("copydesk_classify_language", "classify_language"),
+    ("copydesk_classify_topic", "classify_topic"),
+    ("copydesk_classify_tone", "classify_tone"),
     ("copydesk_export_jsonl", "export_jsonl"),
 ];
 

@@ -14,6 +14,8 @@ use std::process::{Command, ExitCode};
 
 mod bench;
 mod lab;
+mod new_plugin;
+mod spark;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -27,6 +29,8 @@ commands:
   train ner|topic train a model (see `cargo xtask train`)
   eval [ner|quotes|topic]
                   measure quality on ../shared/data; results go to docs/quality.md
+  spark-test      install Spark (contrib/spark/setup.sh) and run copydesk under
+                  spark-submit in local mode (docs/spark.md)
   bench [ARGS...] throughput, scaling and memory; results go to docs/performance.md
                   (see `cargo xtask bench --help`)";
 
@@ -39,6 +43,8 @@ fn main() -> ExitCode {
         Some("train") => lab::train(&args[1..]),
         Some("eval") => lab::eval(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("new-plugin") => new_plugin::run(&args[1..]),
+        Some("spark-test") => spark::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -170,7 +170,9 @@ impl Plan {
         let dependency = |dependency: &str| -> Result<String, Box<dyn Error>> {
             if standalone {
                 let spec = workspace_dependency(&root_manifest, dependency).ok_or_else(|| {
-                    format!("{dependency} is not in [workspace.dependencies] of the root Cargo.toml")
+                    format!(
+                        "{dependency} is not in [workspace.dependencies] of the root Cargo.toml"
+                    )
                 })?;
                 Ok(format!("{dependency} = {spec}"))
             } else {
@@ -220,7 +222,10 @@ impl Plan {
         let mut files = vec![
             (
                 dir.join("Cargo.toml"),
-                render(CARGO_TEMPLATE, &replacements)?.trim_end().to_string() + "\n",
+                render(CARGO_TEMPLATE, &replacements)?
+                    .trim_end()
+                    .to_string()
+                    + "\n",
             ),
             (
                 dir.join("src").join("lib.rs"),
@@ -277,7 +282,9 @@ impl Plan {
             let built = self.dir.join("target").join("debug");
             println!("  cargo test --manifest-path {}", manifest.display());
             println!("  cargo build --manifest-path {}", manifest.display());
-            println!("  cargo build -p copydesk -p export-jsonl -p classify-language   # in copydesk");
+            println!(
+                "  cargo build -p copydesk -p export-jsonl -p classify-language   # in copydesk"
+            );
             println!(
                 "  target/debug/copydesk plugins --plugins target/debug --plugins {}",
                 built.display()
@@ -411,7 +418,16 @@ mod tests {
         for good in ["conflict", "wire-credits", "v2", "a"] {
             assert!(validate_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "Conflict", "2fast", "under_score", "trailing-", "a--b", "ünï", "a b"] {
+        for bad in [
+            "",
+            "Conflict",
+            "2fast",
+            "under_score",
+            "trailing-",
+            "a--b",
+            "ünï",
+            "a b",
+        ] {
             assert!(validate_name(bad).is_err(), "{bad}");
         }
     }
@@ -433,7 +449,10 @@ mod tests {
     fn templates_have_no_unknown_placeholders() {
         let root = workspace_root();
         for kind in [Kind::Classifier, Kind::Exporter] {
-            for path in [None, Some(std::env::temp_dir().join("copydesk-never-written"))] {
+            for path in [
+                None,
+                Some(std::env::temp_dir().join("copydesk-never-written")),
+            ] {
                 let request = Request {
                     kind,
                     name: "wire-credits".to_string(),

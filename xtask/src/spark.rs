@@ -64,15 +64,18 @@ pub fn run(args: &[String]) -> Result {
     let setup_seconds = setup_started.elapsed().as_secs_f64();
 
     let build_started = Instant::now();
+    let classifiers = default_classifiers(&root)?;
     let mut build = cargo();
-    build.args(["build", "--release"]);
-    for package in [
+    build.args([
+        "build",
+        "--release",
+        "-p",
         "copydesk",
-        "classify-language",
-        "export-jsonl",
+        "-p",
         "test-plugin-bad-abi",
-    ] {
-        build.args(["-p", package]);
+    ]);
+    for name in &classifiers {
+        build.args(["-p", &format!("classify-{name}")]);
     }
     status(build)?;
     let build_seconds = build_started.elapsed().as_secs_f64();
@@ -80,7 +83,7 @@ pub fn run(args: &[String]) -> Result {
     let work = env::temp_dir().join(format!("copydesk-spark-test-{}", std::process::id()));
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work)?;
-    let result = run_checks(&root, &work, n_records);
+    let result = run_checks(&root, &work, n_records, &classifiers);
     if keep {
         println!("spark-test: kept {}", work.display());
     } else {
@@ -130,12 +133,19 @@ impl Checks {
     }
 }
 
-fn run_checks(root: &Path, work: &Path, n_records: usize) -> Result<Checks> {
+fn run_checks(
+    root: &Path,
+    work: &Path,
+    n_records: usize,
+    classifiers: &[String],
+) -> Result<Checks> {
     let mut checks = Checks::default();
     let release = target_dir(root).join("release");
     let binary = release.join("copydesk");
     let venv = root.join("target/spark-venv");
-    let java_home = fs::read_to_string(venv.join("java-home"))?.trim().to_string();
+    let java_home = fs::read_to_string(venv.join("java-home"))?
+        .trim()
+        .to_string();
 
     let samples = sample_articles(&root.join("samples"))?;
     if samples.is_empty() {
@@ -152,15 +162,22 @@ fn run_checks(root: &Path, work: &Path, n_records: usize) -> Result<Checks> {
     let bad_plugins = work.join("plugins-bad");
     for (folder, with_bad) in [(&good_plugins, false), (&bad_plugins, true)] {
         fs::create_dir_all(folder)?;
-        let mut libraries = vec![
-            ("copydesk_classify_language", "copydesk_classify_language"),
-            ("copydesk_export_jsonl", "copydesk_export_jsonl"),
-        ];
+        // Stream mode runs the classifiers only: no exporter is shipped.
+        let mut libraries: Vec<(String, String)> = classifiers
+            .iter()
+            .map(|name| {
+                let lib_name = format!("copydesk_classify_{}", name.replace('-', "_"));
+                (lib_name.clone(), lib_name)
+            })
+            .collect();
         if with_bad {
-            libraries.push(("testplugin_bad_abi", "copydesk_bad_abi"));
+            libraries.push(("testplugin_bad_abi".into(), "copydesk_bad_abi".into()));
         }
         for (built, installed) in libraries {
-            fs::copy(release.join(library(built)), folder.join(library(installed)))?;
+            fs::copy(
+                release.join(library(&built)),
+                folder.join(library(&installed)),
+            )?;
         }
         let mut tar = Command::new("tar");
         tar.arg("-czf")
@@ -229,11 +246,7 @@ fn run_checks(root: &Path, work: &Path, n_records: usize) -> Result<Checks> {
     let job_ok = job.status.success();
     checks.check(
         "a: spark-submit over the corpus exits 0",
-        if job_ok {
-            Ok(())
-        } else {
-            Err(tail(&job))
-        },
+        if job_ok { Ok(()) } else { Err(tail(&job)) },
     );
     if job_ok {
         check_corpus_outputs(&mut checks, &spark, &job, &out, &direct, n_lines)?;
@@ -273,7 +286,10 @@ fn run_checks(root: &Path, work: &Path, n_records: usize) -> Result<Checks> {
             if stderr.contains("libcopydesk_bad_abi") {
                 Ok(())
             } else {
-                Err(format!("no `libcopydesk_bad_abi` in stderr: {}", tail(&job)))
+                Err(format!(
+                    "no `libcopydesk_bad_abi` in stderr: {}",
+                    tail(&job)
+                ))
             },
         );
     }
@@ -291,7 +307,8 @@ fn check_corpus_outputs(
     let stdout = String::from_utf8_lossy(&job.stdout);
     let counts = stdout
         .lines()
-        .find_map(|line| line.strip_prefix("copydesk-spark: "))
+        .find_map(|line| line.strip_prefix("copydesk-spark: {"))
+        .map(|counts| format!("{{{counts}"))
         .unwrap_or_default()
         .to_string();
     let count = |key: &str| json_number(&counts, key);
@@ -327,7 +344,10 @@ fn check_corpus_outputs(
     checks.check(
         "a: exactly one error record, for the malformed line",
         match rejects.as_slice() {
-            [only] if only.starts_with("{\"status\":\"error\",\"error\":{\"kind\":\"invalid-json\"") => {
+            [only]
+                if only
+                    .starts_with("{\"status\":\"error\",\"error\":{\"kind\":\"invalid-json\"") =>
+            {
                 Ok(())
             }
             other => Err(format!("rejects: {other:?}")),
@@ -384,10 +404,7 @@ impl Spark<'_> {
     fn command(&self, program: &Path) -> Command {
         let mut command = Command::new(program);
         let path = env::var_os("PATH").unwrap_or_default();
-        let mut paths = vec![
-            self.venv.join("bin"),
-            Path::new(self.java_home).join("bin"),
-        ];
+        let mut paths = vec![self.venv.join("bin"), Path::new(self.java_home).join("bin")];
         paths.extend(env::split_paths(&path));
         command
             .current_dir(self.root)
@@ -412,7 +429,10 @@ impl Spark<'_> {
             "spark.driver.host=127.0.0.1".to_string(),
             "spark.ui.enabled=false".to_string(),
             "spark.sql.shuffle.partitions=2".to_string(),
-            format!("spark.local.dir={}", self.work.join("spark-local").display()),
+            format!(
+                "spark.local.dir={}",
+                self.work.join("spark-local").display()
+            ),
             format!("spark.pyspark.python={}", python.display()),
             format!("spark.pyspark.driver.python={}", python.display()),
         ];
@@ -448,6 +468,25 @@ impl Spark<'_> {
             .output()?;
         Ok(String::from_utf8_lossy(&output.stdout).trim().parse().ok())
     }
+}
+
+/// The classifiers of the built-in pipeline (`crates/engine/src/default.toml`), which the
+/// stream runs; their packages are `classify-NAME` by the workspace's convention.
+fn default_classifiers(root: &Path) -> Result<Vec<String>> {
+    let pipeline = fs::read_to_string(root.join("crates/engine/src/default.toml"))?;
+    let mut section = "";
+    let mut names = Vec::new();
+    for line in pipeline.lines().map(str::trim) {
+        if line.starts_with('[') {
+            section = line;
+        } else if section == "[[classify]]"
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim() == "plugin"
+        {
+            names.push(value.trim().trim_matches('"').to_string());
+        }
+    }
+    Ok(names)
 }
 
 /// The cargo target folder: `CARGO_TARGET_DIR` when set (relative to the workspace), else

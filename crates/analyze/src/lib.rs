@@ -4,6 +4,8 @@
 //! result. Rules live as data (pattern tables in [`rules`]), not as one-off string matches.
 
 pub mod clean;
+pub mod dateline;
+pub mod dates;
 pub mod entities;
 pub mod gazetteer;
 pub mod quotes;
@@ -33,9 +35,17 @@ pub fn clean(article: &mut Article) {
 /// promise: no I/O, no panic, offsets in code points.
 pub fn analyze(article: &mut Article, options: &Options) {
     // Each analyser reads what the earlier ones found (quotes need the entities).
-    let _ = options;
+    let given_reference = options.reference_date.as_deref().and_then(dates::parse_iso);
+    let published = article.published.as_deref().and_then(dates::parse_iso);
+    dateline::find_dateline(article, published.or(given_reference));
+    let reference = article
+        .published
+        .as_deref()
+        .and_then(dates::parse_iso)
+        .or(given_reference);
     let text = text::Text::new(&article.paragraphs);
     entities::find_entities(article, &text);
+    dates::find_dates(article, &text, reference);
     // Last: quotes resolve speakers through the entities found above.
     quotes::find_quotes(article);
 }

@@ -334,6 +334,11 @@ pub struct Quote {
     /// Whom it was said to, when the text names them ("Putin told Guterres").
     #[serde(default)]
     pub addressee: Option<EntityRef>,
+    /// The words that name who said it when they name no entity ("the board", "The ad",
+    /// "one of those advisers"): the text does say who spoke, but not as a name. `None` when
+    /// `speaker` is set or the text does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Mention>,
     /// How sure the attribution is, from 0 to 1.
     pub confidence: f64,
     /// The rule or model that attributed the speaker.

@@ -110,7 +110,9 @@ pub(crate) fn load_config(path: Option<&PathBuf>) -> Result<Config, engine::Engi
     }
 }
 
-pub(crate) fn check_date(date: Option<String>) -> Result<Option<String>, Box<dyn std::error::Error>> {
+pub(crate) fn check_date(
+    date: Option<String>,
+) -> Result<Option<String>, Box<dyn std::error::Error>> {
     match date {
         None => Ok(None),
         Some(date) if analyze::is_iso_date(&date) => Ok(Some(date)),

@@ -108,8 +108,8 @@ pub fn parse_record(raw: &RawDoc) -> Result<Article, RecordError> {
     let text = std::str::from_utf8(&raw.bytes).map_err(|error| RecordError::InvalidUtf8 {
         valid_up_to: error.valid_up_to(),
     })?;
-    let value: Value = serde_json::from_str(text)
-        .map_err(|error| RecordError::InvalidJson(error.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|error| RecordError::InvalidJson(error.to_string()))?;
     let Value::Object(record) = value else {
         return Err(RecordError::NotAnObject(kind_of(&value)));
     };

@@ -1,0 +1,992 @@
+//! People, organisations, places and other names: the NER tagger over the whole article, the
+//! gazetteer for known places in any case ("kyiv"), then one [`Entity`] per real-world thing
+//! with its canonical name, aliases, titles and every mention.
+//!
+//! Clustering is within one article: a surname joins the full name it abbreviates ("Putin" →
+//! "Vladimir Putin"), honorifics are stripped ("Ms Hewitt" → "Patricia Hewitt"), gazetteer
+//! aliases share their entry ("US" = "United States"), and an acronym joins the name whose
+//! initials it spells ("FSB" = "Federal Security Service").
+
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use article::{Article, CharIndex, Entity, EntityKind, Mention, Span};
+use ner::{EntityType, Tagger};
+
+use crate::gazetteer::{self, Entry};
+use crate::text::{self, Text};
+use crate::titles;
+
+/// Capitalised words that are never a name on their own (function words, sentence starters,
+/// days, months, and stock web words such as "Replay").
+const NOT_A_NAME: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "And",
+    "But",
+    "Or",
+    "If",
+    "In",
+    "On",
+    "At",
+    "As",
+    "By",
+    "For",
+    "From",
+    "To",
+    "With",
+    "Of",
+    "Despite",
+    "Sitting",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Since",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+    "His",
+    "Her",
+    "Their",
+    "Its",
+    "Our",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "Here",
+    "What",
+    "Who",
+    "Why",
+    "How",
+    "Yes",
+    "No",
+    "Not",
+    "So",
+    "Yet",
+    "Also",
+    "However",
+    "Meanwhile",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Today",
+    "Yesterday",
+    "Tomorrow",
+    "Replay",
+    "Reply",
+    "Share",
+    "Advertisement",
+    "Comments",
+    "Comment",
+    "Read",
+    "More",
+    "Click",
+    "Subscribe",
+    "Follow",
+    "Watch",
+    "Video",
+    "Photo",
+    "Image",
+    "Copyright",
+    "Getty",
+    "Images",
+    "Related",
+    "Update",
+    "Updated",
+    "Breaking",
+    "President",
+    "Minister",
+    "Senator",
+    "Secretary",
+    "General",
+    "Government",
+    "Parliament",
+    "Ministry",
+    "Court",
+    "Police",
+    "Army",
+    "Council",
+    "Committee",
+    "Party",
+    "State",
+    "City",
+    "Republic",
+    "Internet",
+    "Web",
+    "Online",
+    "Mother",
+    "Father",
+    "God",
+    "Unlike",
+    "Like",
+    "Only",
+    "Even",
+    "Just",
+    "Every",
+    "Each",
+    "Other",
+    "Another",
+    "Such",
+    "Several",
+    "Both",
+    "All",
+    "Any",
+    "Some",
+    "Many",
+    "Most",
+    "Officials",
+    "Search",
+    "Rescue",
+    "Residents",
+];
+
+/// Last words that make a tagged name a place ("Karl Marx Avenue").
+const PLACE_SUFFIXES: &[&str] = &[
+    "Avenue",
+    "Street",
+    "Road",
+    "Square",
+    "Boulevard",
+    "Lane",
+    "Bridge",
+    "Airport",
+    "Station",
+    "Park",
+    "Highway",
+    "Prospekt",
+];
+
+/// One mention before clustering: tokens `tokens` (global token indices) of one paragraph.
+#[derive(Debug, Clone)]
+struct Candidate {
+    tokens: Range<usize>,
+    kind: EntityKind,
+    /// The gazetteer entry it names, if any.
+    known: Option<&'static Entry>,
+}
+
+/// Everything the analysers need about the article's tokens.
+struct Tokens<'a> {
+    text: &'a Text,
+    surfaces: Vec<&'a str>,
+    /// Index of the sentence of each token.
+    sentence_of: Vec<usize>,
+    /// Words written in lowercase somewhere in the article, built on first use.
+    lowercase_words: OnceCell<HashSet<&'a str>>,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(text: &'a Text, paragraphs: &'a [String]) -> Tokens<'a> {
+        let surfaces = (0..text.tokens.len())
+            .map(|idx| text.token_str(paragraphs, idx))
+            .collect();
+        let mut sentence_of = vec![0; text.tokens.len()];
+        for (sentence_idx, sentence) in text.sentences.iter().enumerate() {
+            for slot in sentence_of
+                .get_mut(sentence.tokens.clone())
+                .unwrap_or(&mut [])
+            {
+                *slot = sentence_idx;
+            }
+        }
+        Tokens {
+            text,
+            surfaces,
+            sentence_of,
+            lowercase_words: OnceCell::new(),
+        }
+    }
+
+    fn lowercase_words(&self) -> &HashSet<&'a str> {
+        self.lowercase_words.get_or_init(|| {
+            self.surfaces
+                .iter()
+                .copied()
+                .filter(|word| word.chars().next().is_some_and(char::is_lowercase))
+                .collect()
+        })
+    }
+
+    fn sentence_bounds(&self, token_idx: usize) -> Range<usize> {
+        self.sentence_of
+            .get(token_idx)
+            .and_then(|&sentence_idx| self.text.sentences.get(sentence_idx))
+            .map(|sentence| sentence.tokens.clone())
+            .unwrap_or(token_idx..token_idx + 1)
+    }
+
+    fn surface(&self, idx: usize) -> &'a str {
+        self.surfaces.get(idx).copied().unwrap_or("")
+    }
+
+    /// The paragraph text a token range covers.
+    fn slice(&self, paragraphs: &'a [String], range: &Range<usize>) -> Option<&'a str> {
+        let first = self.text.tokens.get(range.start)?;
+        let last = self.text.tokens.get(range.end.checked_sub(1)?)?;
+        if first.paragraph != last.paragraph {
+            return None;
+        }
+        paragraphs.get(first.paragraph)?.get(first.start..last.end)
+    }
+}
+
+/// Finds the article's entities and stores them in [`Article::entities`].
+pub fn find_entities(article: &mut Article, text: &Text) {
+    let entities = {
+        let paragraphs = &article.paragraphs;
+        let tokens = Tokens::new(text, paragraphs);
+        let mut candidates = tag(&tokens);
+        add_gazetteer_places(&tokens, &mut candidates);
+        candidates.sort_by_key(|candidate| (candidate.tokens.start, candidate.tokens.end));
+        build_entities(&tokens, paragraphs, &candidates)
+    };
+    article.entities = entities;
+}
+
+fn kind_of(entity_type: EntityType) -> EntityKind {
+    match entity_type {
+        EntityType::Per => EntityKind::Person,
+        EntityType::Org => EntityKind::Organization,
+        EntityType::Loc => EntityKind::Place,
+        EntityType::Misc => EntityKind::Other,
+    }
+}
+
+/// Runs the tagger over the whole article and cleans up what it returns.
+fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
+    let forms: Vec<&str> = tokens
+        .surfaces
+        .iter()
+        .map(|s| text::conll_form(s))
+        .collect();
+    let mut global_of = Vec::with_capacity(forms.len());
+    let mut sentences: Vec<&[&str]> = Vec::with_capacity(tokens.text.sentences.len());
+    for sentence in &tokens.text.sentences {
+        if let Some(slice) = forms.get(sentence.tokens.clone()) {
+            sentences.push(slice);
+            global_of.extend(sentence.tokens.clone());
+        }
+    }
+    let spans = Tagger::default_model().tag_sentences(&sentences);
+    let gazetteer = gazetteer::gazetteer();
+    let mut buf = String::new();
+    let mut candidates = Vec::with_capacity(spans.len());
+    for span in spans {
+        let (Some(&start), Some(&last)) = (
+            global_of.get(span.start),
+            global_of.get(span.end.saturating_sub(1)),
+        ) else {
+            continue;
+        };
+        let mut kind = kind_of(span.kind);
+        let Some(range) = trim(tokens, start..last + 1, kind) else {
+            continue;
+        };
+        let surfaces = tokens.surfaces.get(range.clone()).unwrap_or(&[]);
+        let hit = gazetteer
+            .longest_match(surfaces, &mut buf)
+            .filter(|hit| hit.n_tokens == surfaces.len() && !hit.demonym);
+        if let Some(hit) = hit {
+            // The tagger's person is trusted ("Paris Hilton"); a known place or
+            // organisation otherwise gets its gazetteer kind.
+            if kind != EntityKind::Person {
+                kind = hit.entry.kind;
+            }
+        }
+        if hit.is_none() && is_junk(tokens, &range) {
+            continue;
+        }
+        if range.len() > 1 && PLACE_SUFFIXES.contains(&tokens.surface(range.end - 1)) {
+            kind = EntityKind::Place;
+        }
+        candidates.push(Candidate {
+            tokens: range,
+            kind,
+            known: hit.map(|hit| hit.entry).filter(|entry| entry.kind == kind),
+        });
+    }
+    candidates
+}
+
+fn is_punctuation(word: &str) -> bool {
+    !word.chars().any(char::is_alphanumeric)
+}
+
+/// Trims a tagged span to the name: no punctuation or "the" at the ends, no possessive, and
+/// for people no honorific or title ("Senator Rand Paul" → "Rand Paul").
+fn trim(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Option<Range<usize>> {
+    let mut start = range.start;
+    let mut end = range.end;
+    while start < end {
+        let word = tokens.surface(start);
+        let strip = is_punctuation(word)
+            || (end - start > 1 && NOT_A_NAME.contains(&word))
+            || matches!(word, "the" | "The")
+            || (kind == EntityKind::Person
+                && end - start > 1
+                && (titles::is_title_word(word) || gazetteer::gazetteer().demonym(word).is_some()));
+        if !strip {
+            break;
+        }
+        start += 1;
+    }
+    while start < end {
+        let word = tokens.surface(end - 1);
+        if !(is_punctuation(word) || matches!(word, "'s" | "’s" | "'" | "’")) {
+            break;
+        }
+        end -= 1;
+    }
+    (start < end).then_some(start..end)
+}
+
+/// A tagged span that is not a name: no capital anywhere, a stock word, or a single
+/// sentence-initial word that the article also writes in lowercase.
+fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
+    let words = tokens.surfaces.get(range.clone()).unwrap_or(&[]);
+    if !words.iter().any(|word| {
+        word.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    }) {
+        return true;
+    }
+    if !words
+        .iter()
+        .any(|word| word.chars().any(char::is_alphabetic))
+    {
+        return true;
+    }
+    let [word] = words else {
+        return false;
+    };
+    if word.chars().count() < 2 || NOT_A_NAME.contains(word) || titles::is_title_word(word) {
+        return true;
+    }
+    let sentence_initial = tokens.sentence_bounds(range.start).start == range.start
+        || range.start.checked_sub(1).is_some_and(|prev| {
+            is_punctuation(tokens.surface(prev)) && prev == tokens.sentence_bounds(prev).start
+        });
+    if sentence_initial {
+        let lower = word.to_lowercase();
+        if lower != *word && tokens.lowercase_words().contains(lower.as_str()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Adds known places and organisations the tagger missed (any case for places: "kyiv").
+fn add_gazetteer_places(tokens: &Tokens<'_>, candidates: &mut Vec<Candidate>) {
+    let mut covered = vec![false; tokens.surfaces.len()];
+    for candidate in candidates.iter() {
+        for slot in covered.get_mut(candidate.tokens.clone()).unwrap_or(&mut []) {
+            *slot = true;
+        }
+    }
+    let gazetteer = gazetteer::gazetteer();
+    let mut buf = String::new();
+    let mut idx = 0;
+    while idx < tokens.surfaces.len() {
+        let word = tokens.surface(idx);
+        if covered.get(idx).copied().unwrap_or(true) || !word.chars().any(char::is_alphabetic) {
+            idx += 1;
+            continue;
+        }
+        let sentence_end = tokens.sentence_bounds(idx).end.max(idx + 1);
+        let window = tokens.surfaces.get(idx..sentence_end).unwrap_or(&[]);
+        let Some(hit) = gazetteer.longest_match(window, &mut buf) else {
+            idx += 1;
+            continue;
+        };
+        let range = idx..idx + hit.n_tokens;
+        let free = covered
+            .get(range.clone())
+            .is_some_and(|slots| slots.iter().all(|covered| !covered));
+        // Organisations only as written ("UN"), places in any case; never a demonym.
+        let lowercase_ok = hit.entry.kind == EntityKind::Place;
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        if free && !hit.demonym && (capitalised || lowercase_ok) {
+            candidates.push(Candidate {
+                tokens: range.clone(),
+                kind: hit.entry.kind,
+                known: Some(hit.entry),
+            });
+            idx = range.end;
+        } else {
+            idx += 1;
+        }
+    }
+}
+
+/// One entity being built.
+struct Cluster<'a> {
+    kind: EntityKind,
+    known: Option<&'static Entry>,
+    /// Name tokens of the fullest mention.
+    name_words: Vec<&'a str>,
+    name: &'a str,
+    /// Indices into the candidate list, in text order.
+    mentions: Vec<usize>,
+    titles: Vec<String>,
+}
+
+/// True when `short` names the same person as `long`: its words are a suffix of `long`'s
+/// ("Putin" of "Vladimir Putin", "Tayyip Erdogan" of "Recep Tayyip Erdogan").
+fn abbreviates(short: &[&str], long: &[&str]) -> bool {
+    !short.is_empty() && short.len() <= long.len() && long.ends_with(short)
+}
+
+fn same_words(a: &[&str], b: &[&str]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.eq_ignore_ascii_case(b))
+}
+
+/// Lookups over the clusters, so that clustering stays linear in the number of mentions
+/// whatever the input. Entries may be stale (a cluster renamed or emptied since); every
+/// lookup checks the cluster it finds.
+#[derive(Default)]
+struct ClusterIndex<'a> {
+    /// Last word of a person's name → person clusters.
+    people_by_last: HashMap<&'a str, Vec<usize>>,
+    /// First word of a person's name → person clusters.
+    people_by_first: HashMap<&'a str, Vec<usize>>,
+    /// Kind and lowercased name of an organisation, place or other name → its cluster.
+    things: HashMap<(EntityKind, String), usize>,
+    /// Gazetteer entry name → its cluster.
+    known: HashMap<&'static str, usize>,
+}
+
+impl<'a> ClusterIndex<'a> {
+    fn add(&mut self, clusters: &[Cluster<'a>], cluster_idx: usize) {
+        let Some(cluster) = clusters.get(cluster_idx) else {
+            return;
+        };
+        if cluster.kind == EntityKind::Person {
+            if let Some(last) = cluster.name_words.last() {
+                let bucket = self.people_by_last.entry(last).or_default();
+                if !bucket.contains(&cluster_idx) {
+                    bucket.push(cluster_idx);
+                }
+            }
+            if let Some(first) = cluster.name_words.first() {
+                let bucket = self.people_by_first.entry(first).or_default();
+                if !bucket.contains(&cluster_idx) {
+                    bucket.push(cluster_idx);
+                }
+            }
+        } else {
+            self.things
+                .entry((cluster.kind, cluster.name_words.join(" ").to_lowercase()))
+                .or_insert(cluster_idx);
+        }
+        if let Some(entry) = cluster.known {
+            self.known.entry(entry.name).or_insert(cluster_idx);
+        }
+    }
+
+    fn people_by_last(&self, word: Option<&str>) -> &[usize] {
+        word.and_then(|word| self.people_by_last.get(word))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+/// The only element of an iterator, if it has exactly one.
+fn only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+    let first = items.next();
+    if items.next().is_some() { None } else { first }
+}
+
+fn build_entities<'a>(
+    tokens: &Tokens<'a>,
+    paragraphs: &'a [String],
+    candidates: &[Candidate],
+) -> Vec<Entity> {
+    let mut clusters: Vec<Cluster<'a>> = Vec::new();
+    let mut index = ClusterIndex::default();
+    let mut cluster_of: Vec<usize> = Vec::with_capacity(candidates.len());
+    for (candidate_idx, candidate) in candidates.iter().enumerate() {
+        let words = tokens.surfaces.get(candidate.tokens.clone()).unwrap_or(&[]);
+        let found = match candidate.kind {
+            EntityKind::Person => find_person(&clusters, &index, words),
+            _ => find_thing(&clusters, &index, candidate, words),
+        };
+        let cluster_idx = found.unwrap_or_else(|| {
+            clusters.push(Cluster {
+                kind: candidate.kind,
+                known: candidate.known,
+                name_words: Vec::new(),
+                name: "",
+                mentions: Vec::new(),
+                titles: Vec::new(),
+            });
+            clusters.len() - 1
+        });
+        if let Some(cluster) = clusters.get_mut(cluster_idx) {
+            if words.len() > cluster.name_words.len() {
+                cluster.name = tokens.slice(paragraphs, &candidate.tokens).unwrap_or("");
+                cluster.name_words = words.to_vec();
+            }
+            cluster.mentions.push(candidate_idx);
+        }
+        index.add(&clusters, cluster_idx);
+        cluster_of.push(cluster_idx);
+    }
+    merge_late_full_names(&mut clusters, &index, &mut cluster_of);
+    merge_acronyms(tokens, candidates, &mut clusters, &mut cluster_of);
+    adopt_mistagged_surnames(&mut clusters, &index, &mut cluster_of);
+    merge_same_names(&mut clusters, &mut cluster_of);
+    find_titles(tokens, paragraphs, candidates, &mut clusters);
+    emit(tokens, paragraphs, candidates, &clusters)
+}
+
+/// The person cluster a name belongs to: the same words, or a cluster whose name it
+/// abbreviates (the most recently mentioned), a first name alone that only one person has,
+/// or the one cluster whose name abbreviates it ("Putin" … "Vladimir Putin").
+fn find_person(
+    clusters: &[Cluster<'_>],
+    index: &ClusterIndex<'_>,
+    words: &[&str],
+) -> Option<usize> {
+    let by_last = index.people_by_last(words.last().copied());
+    let person = |cluster_idx: &&usize| {
+        clusters
+            .get(**cluster_idx)
+            .is_some_and(|cluster| cluster.kind == EntityKind::Person)
+    };
+    let last_mention = |cluster_idx: usize| {
+        clusters
+            .get(cluster_idx)
+            .and_then(|cluster| cluster.mentions.last().copied())
+    };
+    if let Some(&exact) = by_last
+        .iter()
+        .filter(person)
+        .find(|&&cluster_idx| clusters[cluster_idx].name_words == words)
+    {
+        return Some(exact);
+    }
+    if let Some(&recent) = by_last
+        .iter()
+        .filter(person)
+        .filter(|&&cluster_idx| abbreviates(words, &clusters[cluster_idx].name_words))
+        .max_by_key(|&&cluster_idx| last_mention(cluster_idx))
+    {
+        return Some(recent);
+    }
+    if let [word] = words {
+        let by_first = index
+            .people_by_first
+            .get(*word)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if let Some(&first_name) = only(by_first.iter().filter(person).filter(|&&cluster_idx| {
+            let name = &clusters[cluster_idx].name_words;
+            name.len() >= 2 && name.first() == Some(word)
+        })) {
+            return Some(first_name);
+        }
+    }
+    only(
+        by_last
+            .iter()
+            .filter(person)
+            .filter(|&&cluster_idx| abbreviates(&clusters[cluster_idx].name_words, words)),
+    )
+    .copied()
+}
+
+fn find_thing(
+    clusters: &[Cluster<'_>],
+    index: &ClusterIndex<'_>,
+    candidate: &Candidate,
+    words: &[&str],
+) -> Option<usize> {
+    if let Some(entry) = candidate.known {
+        return index.known.get(entry.name).copied();
+    }
+    let key = (candidate.kind, words.join(" ").to_lowercase());
+    index.things.get(&key).copied().filter(|&cluster_idx| {
+        clusters.get(cluster_idx).is_some_and(|cluster| {
+            cluster.known.is_none() && same_words(&cluster.name_words, words)
+        })
+    })
+}
+
+/// Merges a short name into the one fuller name it abbreviates when the short form came
+/// first and no fuller form had been seen yet.
+fn merge_late_full_names(
+    clusters: &mut [Cluster<'_>],
+    index: &ClusterIndex<'_>,
+    cluster_of: &mut [usize],
+) {
+    for short_idx in 0..clusters.len() {
+        if clusters[short_idx].kind != EntityKind::Person || clusters[short_idx].mentions.is_empty()
+        {
+            continue;
+        }
+        let by_last = index.people_by_last(clusters[short_idx].name_words.last().copied());
+        let target = only(by_last.iter().copied().filter(|&long_idx| {
+            long_idx != short_idx
+                && clusters[long_idx].kind == EntityKind::Person
+                && !clusters[long_idx].mentions.is_empty()
+                && clusters[long_idx].name_words.len() > clusters[short_idx].name_words.len()
+                && abbreviates(
+                    &clusters[short_idx].name_words,
+                    &clusters[long_idx].name_words,
+                )
+        }));
+        if let Some(long_idx) = target {
+            move_mentions(clusters, cluster_of, short_idx, long_idx);
+        }
+    }
+}
+
+fn move_mentions(clusters: &mut [Cluster<'_>], cluster_of: &mut [usize], from: usize, to: usize) {
+    if from == to || from >= clusters.len() || to >= clusters.len() {
+        return;
+    }
+    let moved = std::mem::take(&mut clusters[from].mentions);
+    for &candidate_idx in &moved {
+        if let Some(slot) = cluster_of.get_mut(candidate_idx) {
+            *slot = to;
+        }
+    }
+    clusters[to].mentions.extend(moved);
+    clusters[to].mentions.sort_unstable();
+    let titles = std::mem::take(&mut clusters[from].titles);
+    clusters[to].titles.extend(titles);
+}
+
+/// The initials of a name's capitalised words ("Federal Security Service" → "FSS"), skipping
+/// function words.
+fn initials(words: &[&str]) -> String {
+    words
+        .iter()
+        .filter(|word| !matches!(**word, "of" | "the" | "and" | "for" | "de" | "&"))
+        .filter_map(|word| word.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect()
+}
+
+fn is_acronym(word: &str) -> bool {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    (2..=6).contains(&letters) && word.chars().all(|c| c.is_uppercase() || c == '.')
+}
+
+/// Joins an acronym ("FSB") to the name it abbreviates: the name right before it in
+/// brackets ("Federal Security Service (FSB)"), else the one name whose initials spell it.
+fn merge_acronyms(
+    tokens: &Tokens<'_>,
+    candidates: &[Candidate],
+    clusters: &mut [Cluster<'_>],
+    cluster_of: &mut [usize],
+) {
+    let mut by_initials: HashMap<String, Vec<usize>> = HashMap::new();
+    for (cluster_idx, cluster) in clusters.iter().enumerate() {
+        if cluster.kind != EntityKind::Person && cluster.name_words.len() >= 2 {
+            by_initials
+                .entry(initials(&cluster.name_words))
+                .or_default()
+                .push(cluster_idx);
+        }
+    }
+    let candidate_ending_at: HashMap<usize, usize> = candidates
+        .iter()
+        .enumerate()
+        .map(|(candidate_idx, candidate)| (candidate.tokens.end, candidate_idx))
+        .collect();
+    for short_idx in 0..clusters.len() {
+        let [acronym] = clusters[short_idx].name_words[..] else {
+            continue;
+        };
+        if !is_acronym(acronym)
+            || clusters[short_idx].known.is_some()
+            || clusters[short_idx].kind == EntityKind::Person
+        {
+            continue;
+        }
+        let letters: String = acronym.chars().filter(|c| c.is_alphabetic()).collect();
+        let bracketed = clusters[short_idx]
+            .mentions
+            .iter()
+            .find_map(|&candidate_idx| {
+                let before = candidates.get(candidate_idx)?.tokens.start.checked_sub(1)?;
+                if tokens.surface(before) != "(" {
+                    return None;
+                }
+                let other_idx = *candidate_ending_at.get(&before)?;
+                cluster_of.get(other_idx).copied()
+            });
+        let target = bracketed.or_else(|| {
+            only(
+                by_initials
+                    .get(&letters)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                    .iter()
+                    .copied()
+                    .filter(|&long_idx| long_idx != short_idx),
+            )
+        });
+        if let Some(long_idx) = target {
+            if clusters
+                .get(long_idx)
+                .is_some_and(|long| long.kind != EntityKind::Person && !long.mentions.is_empty())
+            {
+                move_mentions(clusters, cluster_of, short_idx, long_idx);
+            }
+        }
+    }
+}
+
+/// A one-word mention the tagger called an organisation or other name that is a person's
+/// surname in this article ("Guterres" tagged ORG once) joins that person.
+fn adopt_mistagged_surnames(
+    clusters: &mut [Cluster<'_>],
+    index: &ClusterIndex<'_>,
+    cluster_of: &mut [usize],
+) {
+    for short_idx in 0..clusters.len() {
+        let cluster = &clusters[short_idx];
+        if cluster.kind == EntityKind::Person
+            || cluster.known.is_some()
+            || cluster.mentions.is_empty()
+            || cluster.name_words.len() != 1
+        {
+            continue;
+        }
+        let by_last = index.people_by_last(cluster.name_words.last().copied());
+        let target = only(by_last.iter().copied().filter(|&long_idx| {
+            let long = &clusters[long_idx];
+            long.kind == EntityKind::Person
+                && !long.mentions.is_empty()
+                && (long.name_words.len() >= 2 || long.mentions.len() >= 2)
+                && long.name_words.last() == clusters[short_idx].name_words.last()
+        }));
+        if let Some(long_idx) = target {
+            move_mentions(clusters, cluster_of, short_idx, long_idx);
+        }
+    }
+}
+
+/// One name the tagger gave different kinds in one article ("Civic Platform" as a person
+/// and as an organisation) is one entity, of the kind most of its mentions have.
+fn merge_same_names(clusters: &mut [Cluster<'_>], cluster_of: &mut [usize]) {
+    let mut first_of: HashMap<String, usize> = HashMap::new();
+    for later_idx in 0..clusters.len() {
+        if clusters[later_idx].mentions.is_empty() || clusters[later_idx].known.is_some() {
+            continue;
+        }
+        let key = clusters[later_idx].name_words.join(" ").to_lowercase();
+        let Some(&earlier_idx) = first_of.get(&key) else {
+            first_of.insert(key, later_idx);
+            continue;
+        };
+        if earlier_idx == later_idx || clusters[earlier_idx].kind == clusters[later_idx].kind {
+            continue;
+        }
+        if clusters[later_idx].mentions.len() > clusters[earlier_idx].mentions.len() {
+            clusters[earlier_idx].kind = clusters[later_idx].kind;
+        }
+        move_mentions(clusters, cluster_of, later_idx, earlier_idx);
+    }
+}
+
+/// Titles of every person mention, before the name or in apposition.
+fn find_titles<'a>(
+    tokens: &Tokens<'a>,
+    paragraphs: &'a [String],
+    candidates: &[Candidate],
+    clusters: &mut [Cluster<'_>],
+) {
+    let mut is_person_token = vec![false; tokens.surfaces.len()];
+    for candidate in candidates {
+        if candidate.kind == EntityKind::Person {
+            for slot in is_person_token
+                .get_mut(candidate.tokens.clone())
+                .unwrap_or(&mut [])
+            {
+                *slot = true;
+            }
+        }
+    }
+    for cluster in clusters.iter_mut() {
+        if cluster.kind != EntityKind::Person {
+            continue;
+        }
+        for &candidate_idx in &cluster.mentions {
+            let Some(candidate) = candidates.get(candidate_idx) else {
+                continue;
+            };
+            let name = candidate.tokens.clone();
+            let sentence = tokens.sentence_bounds(name.start);
+            let blocked = |idx: usize| is_person_token.get(idx).copied().unwrap_or(true);
+            let found = [
+                titles::before(&tokens.surfaces, name.start, sentence.start, blocked),
+                titles::after(&tokens.surfaces, name.end, sentence.end),
+                titles::before_apposition(&tokens.surfaces, name.start, name.end, sentence.start),
+            ];
+            for range in found.into_iter().flatten() {
+                let Some(title) = tokens.slice(paragraphs, &range) else {
+                    continue;
+                };
+                let title = normalise_title(title, range.start == sentence.start);
+                if !title.is_empty() && !cluster.titles.contains(&title) {
+                    cluster.titles.push(title);
+                }
+            }
+        }
+    }
+}
+
+/// A title as written, with a sentence-initial "The" lowercased ("The head of US diplomacy"
+/// → "the head of US diplomacy").
+fn normalise_title(title: &str, sentence_initial: bool) -> String {
+    let title = title.trim();
+    match title.strip_prefix("The ") {
+        Some(rest) if sentence_initial => format!("the {rest}"),
+        _ => title.to_string(),
+    }
+}
+
+/// Drops a title that is the tail of a longer one ("President" when "Russian President" is
+/// there).
+fn prune_titles(titles: &[String]) -> Vec<String> {
+    titles
+        .iter()
+        .filter(|title| {
+            !titles.iter().any(|other| {
+                let tail = other.len() > title.len()
+                    && other.ends_with(title.as_str())
+                    && other[..other.len() - title.len()].ends_with(' ');
+                // "Mayor" when "mayor of the Polish city of Gdańsk" is there.
+                let word = !title.contains(' ')
+                    && other.len() > title.len()
+                    && other
+                        .split(' ')
+                        .any(|word| word.eq_ignore_ascii_case(title.as_str()));
+                tail || word
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+fn emit(
+    tokens: &Tokens<'_>,
+    paragraphs: &[String],
+    candidates: &[Candidate],
+    clusters: &[Cluster<'_>],
+) -> Vec<Entity> {
+    // Code-point spans of every candidate, computed in text order.
+    let mut spans: Vec<Option<(Span, &str)>> = Vec::with_capacity(candidates.len());
+    let mut index: Option<(usize, CharIndex<'_>)> = None;
+    for candidate in candidates {
+        let (Some(first), Some(last)) = (
+            tokens.text.tokens.get(candidate.tokens.start),
+            tokens
+                .text
+                .tokens
+                .get(candidate.tokens.end.saturating_sub(1)),
+        ) else {
+            spans.push(None);
+            continue;
+        };
+        let Some(paragraph) = paragraphs.get(first.paragraph) else {
+            spans.push(None);
+            continue;
+        };
+        if index
+            .as_ref()
+            .is_none_or(|(idx, _)| *idx != first.paragraph)
+        {
+            index = Some((first.paragraph, CharIndex::new(paragraph)));
+        }
+        let Some((_, chars)) = index.as_mut() else {
+            spans.push(None);
+            continue;
+        };
+        let start = chars.char_of(first.start);
+        let end = chars.char_of(last.end);
+        spans.push(paragraph.get(first.start..last.end).map(|text| {
+            (
+                Span {
+                    paragraph: first.paragraph,
+                    start,
+                    end,
+                },
+                text,
+            )
+        }));
+    }
+    let mut order: Vec<(usize, &Cluster<'_>)> = clusters
+        .iter()
+        .filter_map(|cluster| Some((*cluster.mentions.first()?, cluster)))
+        .collect();
+    order.sort_by_key(|(first, _)| *first);
+    let mut entities = Vec::with_capacity(order.len());
+    for cluster in order.into_iter().map(|(_, cluster)| cluster) {
+        let mentions: Vec<Mention> = cluster
+            .mentions
+            .iter()
+            .filter_map(|&candidate_idx| spans.get(candidate_idx).copied().flatten())
+            .map(|(span, text)| Mention {
+                text: text.to_string(),
+                span,
+            })
+            .collect();
+        if mentions.is_empty() {
+            continue;
+        }
+        let name = match cluster.known {
+            Some(entry) => entry.name.to_string(),
+            None if cluster.name.is_empty() => mentions[0].text.clone(),
+            None => cluster.name.to_string(),
+        };
+        let mut aliases: Vec<String> = Vec::new();
+        for mention in &mentions {
+            if mention.text != name && !aliases.contains(&mention.text) {
+                aliases.push(mention.text.clone());
+            }
+        }
+        entities.push(Entity {
+            id: format!("e{}", entities.len() + 1),
+            kind: cluster.kind,
+            name,
+            aliases,
+            titles: prune_titles(&cluster.titles),
+            mentions,
+        });
+    }
+    entities
+}

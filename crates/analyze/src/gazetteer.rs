@@ -1,0 +1,242 @@
+//! Known places and organisations (`data/places.tsv`): recognised whatever their case
+//! ("kyiv" → Kyiv), clustered under one name ("US" = "United States"), and their demonyms
+//! ("Russian", "Turkish"), which titles are made of ("Russian President").
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use article::EntityKind;
+
+use crate::text;
+
+static DATA: &str = include_str!("../data/places.tsv");
+
+/// One known place or organisation.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// What it is.
+    pub kind: EntityKind,
+    /// The name it is given in the model ("United States").
+    pub name: &'static str,
+    /// Matched only as written, never in another case.
+    pub case_sensitive: bool,
+}
+
+/// A phrase of the gazetteer: a name, an alias or a demonym.
+#[derive(Debug, Clone, Copy)]
+struct Phrase {
+    entry: usize,
+    /// The phrase as written in the data file, tokens joined by one space.
+    form: &'static str,
+    demonym: bool,
+}
+
+/// The gazetteer, built once from the data file.
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    /// Lowercased phrase (tokens joined by one space) → phrases.
+    phrases: HashMap<String, Vec<Phrase>>,
+    /// Lowercased first tokens of multi-token phrases.
+    first_tokens: HashSet<String>,
+    max_tokens: usize,
+}
+
+/// A match of the gazetteer in a token sequence.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'g> {
+    /// What was matched.
+    pub entry: &'g Entry,
+    /// Number of tokens matched.
+    pub n_tokens: usize,
+    /// True when the match is a demonym ("Russian"), not the name of the place.
+    pub demonym: bool,
+}
+
+/// The shared gazetteer.
+pub fn gazetteer() -> &'static Gazetteer {
+    static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| Gazetteer::parse(DATA));
+    &GAZETTEER
+}
+
+fn is_acronym(form: &str) -> bool {
+    form.chars().any(char::is_alphabetic)
+        && !form.chars().any(char::is_lowercase)
+        && form.chars().filter(|c| c.is_alphabetic()).count() <= 6
+}
+
+impl Gazetteer {
+    fn parse(data: &'static str) -> Gazetteer {
+        let mut gazetteer = Gazetteer::default();
+        let mut tokens = Vec::new();
+        for line in data.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let fields: Vec<&'static str> = line.split('\t').collect();
+            let kind = match fields.first().copied() {
+                Some("place") => EntityKind::Place,
+                Some("organization") => EntityKind::Organization,
+                _ => continue,
+            };
+            let Some(name) = fields.get(1).map(|name| name.trim()) else {
+                continue;
+            };
+            let case_sensitive = fields.iter().skip(2).any(|field| *field == "case");
+            let entry_idx = gazetteer.entries.len();
+            gazetteer.entries.push(Entry {
+                kind,
+                name,
+                case_sensitive,
+            });
+            let aliases = fields.get(2).copied().unwrap_or("");
+            let demonyms = fields.get(3).copied().unwrap_or("");
+            let names = std::iter::once(name)
+                .chain(aliases.split('|'))
+                .map(|form| (form, false));
+            let demonyms = demonyms.split('|').map(|form| (form, true));
+            for (form, demonym) in names.chain(demonyms) {
+                let form = form.trim();
+                if form.is_empty() || form == "case" {
+                    continue;
+                }
+                tokens.clear();
+                text::tokenize(form, &mut tokens);
+                let key = tokens
+                    .iter()
+                    .map(|range| form[range.clone()].to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if let (true, Some(first)) = (tokens.len() > 1, tokens.first()) {
+                    gazetteer
+                        .first_tokens
+                        .insert(form[first.clone()].to_lowercase());
+                }
+                gazetteer.max_tokens = gazetteer.max_tokens.max(tokens.len());
+                gazetteer.phrases.entry(key).or_default().push(Phrase {
+                    entry: entry_idx,
+                    form,
+                    demonym,
+                });
+            }
+        }
+        gazetteer
+    }
+
+    /// The entry named exactly `name` (its canonical name), if any.
+    pub fn entry_named(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.name == name)
+    }
+
+    /// The longest phrase starting at `tokens[0]`, matched case-insensitively except for
+    /// acronyms and names flagged `case`, which must match as written. `buf` is scratch.
+    pub fn longest_match(&self, tokens: &[&str], buf: &mut String) -> Option<Hit<'_>> {
+        let first = tokens.first()?;
+        buf.clear();
+        buf.extend(first.chars().flat_map(char::to_lowercase));
+        let max = if self.first_tokens.contains(buf.as_str()) {
+            self.max_tokens.min(tokens.len())
+        } else {
+            1
+        };
+        for n_tokens in (1..=max).rev() {
+            buf.clear();
+            for (idx, token) in tokens.iter().take(n_tokens).enumerate() {
+                if idx > 0 {
+                    buf.push(' ');
+                }
+                buf.extend(token.chars().flat_map(char::to_lowercase));
+            }
+            let Some(phrases) = self.phrases.get(buf.as_str()) else {
+                continue;
+            };
+            for phrase in phrases {
+                let Some(entry) = self.entries.get(phrase.entry) else {
+                    continue;
+                };
+                if self.case_matches(phrase, entry, &tokens[..n_tokens]) {
+                    return Some(Hit {
+                        entry,
+                        n_tokens,
+                        demonym: phrase.demonym,
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn case_matches(&self, phrase: &Phrase, entry: &Entry, tokens: &[&str]) -> bool {
+        let exact = || {
+            let mut form_tokens = phrase.form.split(' ');
+            // Forms with inner punctuation ("Washington, D.C.") are compared token-wise
+            // after removing spaces.
+            let joined_form: String = phrase.form.split_whitespace().collect();
+            let joined_tokens: String = tokens.concat();
+            joined_form == joined_tokens
+                || tokens
+                    .iter()
+                    .all(|token| form_tokens.next() == Some(*token))
+        };
+        if phrase.demonym || entry.case_sensitive || is_acronym(phrase.form) {
+            return exact();
+        }
+        true
+    }
+
+    /// The entry a demonym names ("Russian" → Russia), matched as written.
+    pub fn demonym(&self, word: &str) -> Option<&Entry> {
+        let key = word.to_lowercase();
+        self.phrases.get(&key)?.iter().find_map(|phrase| {
+            (phrase.demonym && phrase.form == word)
+                .then(|| self.entries.get(phrase.entry))
+                .flatten()
+        })
+    }
+
+    /// The entry a name or alias names, matched as the gazetteer would in text.
+    pub fn lookup(&self, name: &str) -> Option<&Entry> {
+        let mut ranges = Vec::new();
+        text::tokenize(name, &mut ranges);
+        let tokens: Vec<&str> = ranges
+            .iter()
+            .filter_map(|range| name.get(range.clone()))
+            .collect();
+        let mut buf = String::new();
+        let hit = self.longest_match(&tokens, &mut buf)?;
+        (hit.n_tokens == tokens.len() && !hit.demonym).then_some(hit.entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_aliases_and_case() {
+        let gazetteer = gazetteer();
+        assert!(gazetteer.entries.len() > 300);
+        assert_eq!(gazetteer.lookup("kyiv").map(|e| e.name), Some("Kyiv"));
+        assert_eq!(
+            gazetteer.lookup("US").map(|e| e.name),
+            Some("United States")
+        );
+        assert_eq!(
+            gazetteer.lookup("U.S.").map(|e| e.name),
+            Some("United States")
+        );
+        assert!(gazetteer.lookup("us").is_none());
+        assert!(gazetteer.lookup("turkey").is_none());
+        assert_eq!(gazetteer.lookup("Turkey").map(|e| e.name), Some("Turkey"));
+        assert_eq!(
+            gazetteer.lookup("united nations").map(|e| e.name),
+            Some("United Nations")
+        );
+        assert_eq!(gazetteer.demonym("Russian").map(|e| e.name), Some("Russia"));
+        assert!(gazetteer.demonym("russian").is_none());
+        assert_eq!(
+            gazetteer.lookup("Washington, D.C.").map(|e| e.name),
+            Some("Washington")
+        );
+    }
+}

@@ -1,0 +1,507 @@
+//! The page: sections rendered as HTML strings from the aggregates.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use plugin_api::article::{Article, EntityKind};
+
+use crate::svg::{self, Period};
+use crate::{Corpus, Named, Options};
+
+const STYLE: &str = include_str!("report.css");
+const SCRIPT: &str = include_str!("report.js");
+
+/// The page forbids itself every request: no fetch, no image, no font, no frame, no form.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+     script-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'";
+
+/// Rows of the article list shown at once.
+const PAGE_ROWS: usize = 500;
+
+/// The whole page.
+pub fn page(corpus: &Corpus, options: &Options) -> String {
+    let mut html = String::with_capacity(64 * 1024 + corpus.rows.len() * 200);
+    let title = escape(&options.title);
+    let _ = write!(
+        html,
+        r##"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="copydesk export-html-report {version}">
+<title>{title}</title>
+<style>{STYLE}</style>
+</head>
+<body>
+<header><h1>{title}</h1><nav><a href="#overview">Overview</a> <a href="#time">Over time</a> <a href="#people">People</a> <a href="#entities">Organisations and places</a> <a href="#articles">Articles</a></nav></header>
+<main>
+"##,
+        version = env!("CARGO_PKG_VERSION"),
+    );
+    overview(&mut html, corpus);
+    over_time(&mut html, corpus);
+    people(&mut html, corpus, options);
+    entities(&mut html, corpus, options);
+    article_list(&mut html, corpus, options);
+    html.push_str("</main>\n");
+    for (idx, view) in corpus.views.iter().enumerate() {
+        let _ = writeln!(html, r#"<template id="view-{idx}">{view}</template>"#);
+    }
+    let rows = serde_json::to_string(&corpus.rows).unwrap_or_else(|_| "[]".to_string());
+    let _ = write!(
+        html,
+        "<script type=\"application/json\" id=\"article-rows\">{}</script>\n<script>const PAGE_ROWS = {PAGE_ROWS};\n{SCRIPT}</script>\n</body>\n</html>\n",
+        script_safe(&rows),
+    );
+    html
+}
+
+fn overview(html: &mut String, corpus: &Corpus) {
+    let first = corpus.days.keys().next();
+    let last = corpus.days.keys().next_back();
+    let range = match (first, last) {
+        (Some(first), Some(last)) if first == last => first.clone(),
+        (Some(first), Some(last)) => format!("{first} – {last}"),
+        _ => "no dates".to_string(),
+    };
+    let n_speakers = corpus
+        .people
+        .values()
+        .filter(|person| person.n_quotes > 0)
+        .count();
+    let cards = [
+        ("articles", thousands(corpus.n_articles)),
+        ("sources", thousands(corpus.sources.len() as u64)),
+        ("words", thousands(corpus.n_words)),
+        ("quotes", thousands(corpus.n_quotes)),
+        ("people quoted", thousands(n_speakers as u64)),
+        ("published", range),
+    ];
+    html.push_str(r#"<section id="overview"><h2>Overview</h2><div class="cards">"#);
+    for (label, value) in cards {
+        let _ = write!(
+            html,
+            r#"<div class="card"><div class="value">{}</div><div class="label">{label}</div></div>"#,
+            escape(&value)
+        );
+    }
+    if corpus.n_undated > 0 {
+        let _ = write!(
+            html,
+            r#"<p class="note">{} of {} articles carry no publication date.</p>"#,
+            thousands(corpus.n_undated),
+            thousands(corpus.n_articles)
+        );
+    }
+    html.push_str(r#"</div><div class="charts">"#);
+    for (title, counts) in [
+        ("Topics", &corpus.topics),
+        ("Languages", &corpus.languages),
+        ("Sources", &corpus.sources),
+    ] {
+        let _ = write!(
+            html,
+            r#"<figure><figcaption>{title}</figcaption>{}</figure>"#,
+            svg::bar_chart(title, &largest(counts, 10))
+        );
+    }
+    html.push_str("</div></section>\n");
+}
+
+/// The `n` largest counts, largest first, with the rest summed as "other".
+fn largest(counts: &BTreeMap<String, u64>, n: usize) -> Vec<(String, u64)> {
+    let mut items: Vec<(String, u64)> = counts
+        .iter()
+        .map(|(name, count)| (name.clone(), *count))
+        .collect();
+    items.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| left.0.cmp(&right.0)));
+    if items.len() > n {
+        let rest: u64 = items[n - 1..].iter().map(|(_, count)| count).sum();
+        items.truncate(n - 1);
+        items.push(("(other)".to_string(), rest));
+    }
+    items
+}
+
+fn over_time(html: &mut String, corpus: &Corpus) {
+    let (Some(first), Some(last)) = (corpus.days.keys().next(), corpus.days.keys().next_back())
+    else {
+        html.push_str(r#"<section id="time"><h2>Over time</h2><div class="charts">"#);
+        html.push_str(&svg::volume_chart("Articles over time", &[]));
+        html.push_str(&svg::tone_chart("Tone over time", &[]));
+        html.push_str("</div></section>\n");
+        return;
+    };
+    let period = Period::for_range(first, last);
+    let mut volume: BTreeMap<String, u64> = BTreeMap::new();
+    let mut tone: BTreeMap<String, (f64, u64)> = BTreeMap::new();
+    for (date, day) in &corpus.days {
+        let key = period.of(date);
+        *volume.entry(key.clone()).or_default() += day.n_articles;
+        if day.n_toned > 0 {
+            let entry = tone.entry(key).or_default();
+            entry.0 += day.tone_sum;
+            entry.1 += day.n_toned;
+        }
+    }
+    let volume: Vec<(String, u64)> = volume.into_iter().collect();
+    let tone: Vec<(String, f64, u64)> = tone
+        .into_iter()
+        .map(|(key, (sum, n))| (key, sum / n as f64, n))
+        .collect();
+    let _ = write!(
+        html,
+        r#"<section id="time"><h2>Over time</h2><p class="note">One point per {}.</p><div class="charts"><figure><figcaption>Articles published</figcaption>{}</figure><figure><figcaption>Mean tone (−1 negative … +1 positive)</figcaption>{}</figure></div></section>
+"#,
+        period.name(),
+        svg::volume_chart("Articles published over time", &volume),
+        svg::tone_chart("Mean tone over time", &tone),
+    );
+}
+
+fn people(html: &mut String, corpus: &Corpus, options: &Options) {
+    let mut ranked: Vec<(&String, &crate::Person)> = corpus.people.iter().collect();
+    ranked.sort_by(|left, right| {
+        (right.1.n_quotes, right.1.n_mentions)
+            .cmp(&(left.1.n_quotes, left.1.n_mentions))
+            .then_with(|| left.0.cmp(right.0))
+    });
+    ranked.truncate(options.top_n);
+    html.push_str(r#"<section id="people"><h2>Most quoted people</h2>"#);
+    if ranked.is_empty() {
+        html.push_str(r#"<p class="note">No people were found in this run.</p></section>"#);
+        html.push('\n');
+        return;
+    }
+    html.push_str(
+        r#"<table class="data"><thead><tr><th>Person</th><th>Titles</th><th class="n">Quotes</th><th class="n">Mentions</th><th class="n">Articles</th><th>Quoted saying</th></tr></thead><tbody>"#,
+    );
+    for (name, person) in ranked {
+        let mut titles: Vec<(&String, &u64)> = person.titles.iter().collect();
+        titles.sort_by(|left, right| right.1.cmp(left.1).then_with(|| left.0.cmp(right.0)));
+        let titles: Vec<String> = titles
+            .iter()
+            .take(3)
+            .map(|(title, _)| escape(title))
+            .collect();
+        let quotes: String = person
+            .quotes
+            .iter()
+            .map(|(text, row_idx)| {
+                let link = if *row_idx < corpus.views.len() {
+                    format!(r##" <a href="#a-{row_idx}">article</a>"##)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "<blockquote>“{}”{link}</blockquote>",
+                    escape(&shorten(text, 240))
+                )
+            })
+            .collect();
+        let _ = write!(
+            html,
+            r#"<tr><td>{}</td><td>{}</td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td><td>{quotes}</td></tr>"#,
+            escape(name),
+            titles.join("; "),
+            person.n_quotes,
+            person.n_mentions,
+            person.n_articles,
+        );
+    }
+    html.push_str("</tbody></table></section>\n");
+}
+
+fn entities(html: &mut String, corpus: &Corpus, options: &Options) {
+    html.push_str(r#"<section id="entities"><h2>Most mentioned organisations and places</h2><div class="charts">"#);
+    for (caption, table) in [
+        ("Organisations", &corpus.organizations),
+        ("Places", &corpus.places),
+    ] {
+        let mut ranked: Vec<(&String, &Named)> = table.iter().collect();
+        ranked.sort_by(|left, right| {
+            (right.1.n_mentions, right.1.n_articles)
+                .cmp(&(left.1.n_mentions, left.1.n_articles))
+                .then_with(|| left.0.cmp(right.0))
+        });
+        ranked.truncate(options.top_n);
+        let _ = write!(
+            html,
+            r#"<div><h3>{caption}</h3><table class="data"><thead><tr><th>Name</th><th class="n">Mentions</th><th class="n">Articles</th></tr></thead><tbody>"#
+        );
+        if ranked.is_empty() {
+            html.push_str(r#"<tr><td colspan="3" class="note">none found in this run</td></tr>"#);
+        }
+        for (name, named) in ranked {
+            let _ = write!(
+                html,
+                r#"<tr><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+                escape(name),
+                named.n_mentions,
+                named.n_articles
+            );
+        }
+        html.push_str("</tbody></table></div>");
+    }
+    html.push_str("</div></section>\n");
+}
+
+fn article_list(html: &mut String, corpus: &Corpus, options: &Options) {
+    let limit_note = if corpus.rows.len() > corpus.views.len() {
+        format!(
+            " The first {} articles open their analysed view; the others are listed only (option <code>max_inline_articles</code>).",
+            thousands(options.max_inline_articles as u64)
+        )
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        html,
+        r##"<section id="articles"><h2>Articles</h2>
+<p class="note">Search headlines, sources and labels; click a column to sort; click a headline to open its analysed view.{limit_note}</p>
+<div class="toolbar"><input id="search" type="search" placeholder="Search articles" aria-label="Search articles"> <span id="match-count"></span></div>
+<table class="data" id="article-table"><thead><tr><th data-key="0">Headline</th><th data-key="1">Published</th><th data-key="2">Source</th><th data-key="3">Language</th><th data-key="4">Topic</th><th data-key="5" class="n">Tone</th><th data-key="6" class="n">Quotes</th><th data-key="7" class="n">People</th></tr></thead><tbody></tbody></table>
+<button id="more" type="button" hidden>Show more</button>
+</section>
+<section id="view" hidden><p><a href="#articles">← all articles</a></p><div id="view-body"></div></section>
+"##
+    );
+}
+
+/// The analysed view of one article: the text with quotes highlighted and entities marked,
+/// then its quotes, entities and dates.
+pub fn article_view(article: &Article, options: &Options) -> String {
+    let mut view = String::new();
+    let _ = write!(
+        view,
+        "<article><h2>{}</h2><p class=\"meta\">{} · {} · <code>{}</code></p>",
+        escape(&article.headline),
+        escape(article.published.as_deref().unwrap_or("undated")),
+        escape(
+            article
+                .source
+                .url
+                .as_deref()
+                .or(article.source.path.as_deref())
+                .unwrap_or("")
+        ),
+        escape(&article.id),
+    );
+    if !article.labels.is_empty() {
+        view.push_str(r#"<p class="labels">"#);
+        for (classifier, labels) in &article.labels {
+            if let Some(top) = labels.first() {
+                let _ = write!(
+                    view,
+                    r#"<span class="label">{}: <b>{}</b> {:.2}</span> "#,
+                    escape(classifier),
+                    escape(&top.value),
+                    top.score
+                );
+            }
+        }
+        view.push_str("</p>");
+    }
+    view.push_str(r#"<p class="legend"><mark class="q">quote</mark> <span class="e e-person">person</span> <span class="e e-organization">organisation</span> <span class="e e-place">place</span> <span class="e e-other">other name</span></p>"#);
+    for (paragraph_idx, paragraph) in article.paragraphs.iter().enumerate() {
+        let _ = write!(
+            view,
+            "<p class=\"body\">{}</p>",
+            marked_paragraph(article, paragraph_idx, paragraph)
+        );
+    }
+    if !article.quotes.is_empty() {
+        view.push_str(r#"<h3>Quotes</h3><ol class="quotes">"#);
+        for quote in &article.quotes {
+            let speaker = quote
+                .speaker
+                .as_ref()
+                .map_or("unattributed".to_string(), |speaker| escape(&speaker.name));
+            let addressee = quote
+                .addressee
+                .as_ref()
+                .map(|addressee| format!(" to {}", escape(&addressee.name)))
+                .unwrap_or_default();
+            let _ = write!(
+                view,
+                "<li><b>{speaker}</b>{addressee} <i>{}</i>: “{}”</li>",
+                escape(quote.cue.as_deref().unwrap_or("")),
+                escape(&quote.text)
+            );
+        }
+        view.push_str("</ol>");
+    }
+    if !article.entities.is_empty() {
+        view.push_str(r#"<h3>Entities</h3><ul class="entities">"#);
+        for entity in &article.entities {
+            let titles = if entity.titles.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", escape(&entity.titles.join("; ")))
+            };
+            let _ = write!(
+                view,
+                r#"<li><span class="e e-{kind}">{}</span>{titles} <small>{kind}, {} mentions</small></li>"#,
+                escape(&entity.name),
+                entity.mentions.len(),
+                kind = entity.kind.as_str(),
+            );
+        }
+        view.push_str("</ul>");
+    }
+    if !article.dates.is_empty() {
+        view.push_str("<h3>Dates</h3><ul>");
+        for date in &article.dates {
+            let _ = write!(
+                view,
+                "<li>{} → <code>{}</code> <small>{}</small></li>",
+                escape(&date.text),
+                escape(&date.value),
+                escape(&date.resolution)
+            );
+        }
+        view.push_str("</ul>");
+    }
+    let _ = options;
+    view.push_str("</article>");
+    view
+}
+
+/// A paragraph with quote spans in `<mark>` and entity mentions in `<span>`. Each code point
+/// gets the quote and the entity covering it; a new element starts wherever either changes,
+/// so overlapping spans never produce badly nested markup.
+fn marked_paragraph(article: &Article, paragraph_idx: usize, paragraph: &str) -> String {
+    let chars: Vec<char> = paragraph.chars().collect();
+    let mut quote_at: Vec<Option<usize>> = vec![None; chars.len()];
+    let mut entity_at: Vec<Option<usize>> = vec![None; chars.len()];
+    for (quote_idx, quote) in article.quotes.iter().enumerate() {
+        for span in quote.spans.iter().filter(|span| span.paragraph == paragraph_idx) {
+            for slot in quote_at.iter_mut().take(span.end).skip(span.start) {
+                *slot = Some(quote_idx);
+            }
+        }
+    }
+    for (entity_idx, entity) in article.entities.iter().enumerate() {
+        for mention in entity
+            .mentions
+            .iter()
+            .filter(|mention| mention.span.paragraph == paragraph_idx)
+        {
+            for slot in entity_at
+                .iter_mut()
+                .take(mention.span.end)
+                .skip(mention.span.start)
+            {
+                *slot = Some(entity_idx);
+            }
+        }
+    }
+    let mut html = String::with_capacity(paragraph.len() * 2);
+    let mut run_start = 0;
+    while run_start < chars.len() {
+        let state = (quote_at[run_start], entity_at[run_start]);
+        let mut run_end = run_start + 1;
+        while run_end < chars.len() && (quote_at[run_end], entity_at[run_end]) == state {
+            run_end += 1;
+        }
+        let text: String = chars[run_start..run_end].iter().collect();
+        let mut inner = escape(&text);
+        if let Some(entity_idx) = state.1 {
+            let entity = &article.entities[entity_idx];
+            inner = format!(
+                r#"<span class="e e-{}" title="{} ({})">{inner}</span>"#,
+                entity.kind.as_str(),
+                escape(&entity.name),
+                kind_name(entity.kind)
+            );
+        }
+        if let Some(quote_idx) = state.0 {
+            let quote = &article.quotes[quote_idx];
+            let speaker = quote
+                .speaker
+                .as_ref()
+                .map_or("unattributed", |speaker| speaker.name.as_str());
+            inner = format!(
+                r#"<mark class="q" title="quote {} — {}">{inner}</mark>"#,
+                quote_idx + 1,
+                escape(speaker)
+            );
+        }
+        html.push_str(&inner);
+        run_start = run_end;
+    }
+    html
+}
+
+fn kind_name(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "person",
+        EntityKind::Organization => "organisation",
+        EntityKind::Place => "place",
+        EntityKind::Other => "other",
+    }
+}
+
+/// Text made safe for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// JSON made safe inside `<script>`: no `<` at all, so neither `</script>` nor `<!--` can
+/// appear. `<` only occurs inside JSON strings, where `\u003c` means the same.
+fn script_safe(json: &str) -> String {
+    json.replace('<', "\\u003c")
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(max_chars - 1).collect();
+    short.push('…');
+    short
+}
+
+/// `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (idx, digit) in digits.chars().enumerate() {
+        if idx > 0 && (digits.len() - idx) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(294), "294");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        assert_eq!(script_safe(r#"["</script>"]"#), r#"["\u003c/script>"]"#);
+    }
+}

@@ -1,0 +1,750 @@
+//! Writes `articles.sqlite`: the run as normalised tables (articles, paragraphs, quotes,
+//! entities, mentions, dates, labels, runs) with keys, indexes and an FTS5 full-text index over
+//! headline and body. `docs/sqlite.md` documents the schema and the queries it is built for.
+//!
+//! # Re-runs and atomicity
+//!
+//! Articles are upserted by id: exporting a corpus again into the same folder replaces each
+//! article's rows instead of adding new ones, and articles of earlier runs that this run does
+//! not see are kept. Every run is one row of `runs`.
+//!
+//! The database is still written under a temporary name and renamed at finish, so a failed run
+//! leaves the previous `articles.sqlite` untouched: at open, an existing database is copied
+//! (with `VACUUM INTO`, a consistent snapshot even of a database in WAL mode) to the temporary
+//! file, the run writes there, and the copy replaces the original at finish. The price is one
+//! copy of the existing database per run. `mode = "replace"` starts from an empty database.
+//!
+//! While writing, the temporary database is in WAL mode and articles are committed in large
+//! transactions (`transaction_size`); at finish it is switched back to a rollback journal, so
+//! the delivered file is one self-contained file that opens anywhere, even read-only.
+
+use std::path::{Path, PathBuf};
+
+use plugin_api::article::{Article, QuoteKind};
+use plugin_api::{ExportContext, Exporter, PluginError, Record};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Deserialize;
+
+/// Options of the `sqlite` exporter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// File name inside the output folder.
+    #[serde(default = "default_file")]
+    pub file: String,
+    /// `upsert` (default): keep an existing database and replace the articles seen again;
+    /// `replace`: start from an empty database.
+    #[serde(default)]
+    pub mode: Mode,
+    /// Articles per transaction.
+    #[serde(default = "default_transaction_size")]
+    pub transaction_size: usize,
+    /// Classifier whose top label fills `articles.language`.
+    #[serde(default = "default_language")]
+    pub language_classifier: String,
+    /// Classifier whose top label fills `articles.topic`.
+    #[serde(default = "default_topic")]
+    pub topic_classifier: String,
+    /// Classifier whose top label gives `articles.tone` (its `extra.tone`, else its score).
+    #[serde(default = "default_tone")]
+    pub tone_classifier: String,
+}
+
+/// What to do with a database already in the output folder.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Keep it; articles seen again replace their earlier rows.
+    #[default]
+    Upsert,
+    /// Start from an empty database.
+    Replace,
+}
+
+fn default_file() -> String {
+    "articles.sqlite".to_string()
+}
+
+fn default_transaction_size() -> usize {
+    5000
+}
+
+fn default_language() -> String {
+    "language".to_string()
+}
+
+fn default_topic() -> String {
+    "topic".to_string()
+}
+
+fn default_tone() -> String {
+    "tone".to_string()
+}
+
+/// The schema, created when missing. Also printed in `docs/sqlite.md`; a test keeps the two
+/// the same.
+pub const SCHEMA: &str = include_str!("schema.sql");
+
+/// The exporter.
+pub struct Sqlite {
+    options: Options,
+    connection: Option<Connection>,
+    final_path: PathBuf,
+    temp_path: PathBuf,
+    run_id: i64,
+    n_articles: u64,
+    n_replaced: u64,
+    n_in_transaction: usize,
+}
+
+impl Exporter for Sqlite {
+    const NAME: &'static str = "sqlite";
+    const DESCRIPTION: &'static str = "articles.sqlite: normalised tables, FTS5 full-text index";
+    type Options = Options;
+
+    fn open(context: ExportContext, options: Options) -> Result<Self, PluginError> {
+        if options.file.contains(['/', '\\']) || options.file.is_empty() {
+            return Err(PluginError::new(format!(
+                "option `file` must be a plain file name, not `{}`",
+                options.file
+            )));
+        }
+        if options.transaction_size == 0 {
+            return Err(PluginError::new("option `transaction_size` must be at least 1"));
+        }
+        let final_path = context.out_dir.join(&options.file);
+        let temp_path = context
+            .out_dir
+            .join(format!(".{}.{}.tmp", options.file, std::process::id()));
+        remove_database(&temp_path);
+        if options.mode == Mode::Upsert && final_path.exists() {
+            if let Err(error) = copy_existing(&final_path, &temp_path) {
+                remove_database(&temp_path);
+                return Err(error);
+            }
+        }
+        let connection = Connection::open(&temp_path).map_err(|error| sql_error(&error))?;
+        let mut exporter = Sqlite {
+            options,
+            connection: Some(connection),
+            final_path,
+            temp_path,
+            run_id: 0,
+            n_articles: 0,
+            n_replaced: 0,
+            n_in_transaction: 0,
+        };
+        exporter.prepare()?;
+        Ok(exporter)
+    }
+
+    fn write(&mut self, record: &Record<'_>) -> Result<(), PluginError> {
+        let article = record.article()?;
+        let connection = self.connection()?;
+        if self.n_in_transaction == 0 {
+            connection
+                .execute_batch("BEGIN")
+                .map_err(|error| sql_error(&error))?;
+        }
+        let replaced = write_article(connection, article, &self.options, self.run_id)
+            .map_err(|error| {
+                PluginError::new(format!("article {}: {}", article.id, sql_message(&error)))
+            })?;
+        self.n_articles += 1;
+        self.n_replaced += u64::from(replaced);
+        self.n_in_transaction += 1;
+        if self.n_in_transaction >= self.options.transaction_size {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), PluginError> {
+        if self.n_in_transaction > 0 {
+            self.commit()?;
+        }
+        let connection = self.connection()?;
+        connection
+            .execute(
+                "UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+                                 n_articles = ?2, n_replaced = ?3
+                 WHERE run_id = ?1",
+                params![self.run_id, int(self.n_articles), int(self.n_replaced)],
+            )
+            .map_err(|error| sql_error(&error))?;
+        set_journal_mode(connection, "DELETE")?;
+        if let Some(connection) = self.connection.take() {
+            connection
+                .close()
+                .map_err(|(_, error)| sql_error(&error))?;
+        }
+        std::fs::File::open(&self.temp_path)
+            .and_then(|file| file.sync_all())
+            .map_err(|error| {
+                PluginError::new(format!("cannot sync {}: {error}", self.temp_path.display()))
+            })?;
+        std::fs::rename(&self.temp_path, &self.final_path).map_err(|error| {
+            PluginError::new(format!(
+                "cannot move the database to {}: {error}",
+                self.final_path.display()
+            ))
+        })?;
+        // A database from an earlier run may have left its WAL beside the final name; it
+        // belongs to the file just replaced and must not be applied to the new one.
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(sidecar(&self.final_path, suffix));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Sqlite {
+    fn drop(&mut self) {
+        // A run that did not reach finish leaves nothing behind: the temporary database goes,
+        // the previous final one was never touched.
+        if let Some(connection) = self.connection.take() {
+            drop(connection);
+            remove_database(&self.temp_path);
+        }
+    }
+}
+
+impl Sqlite {
+    fn connection(&self) -> Result<&Connection, PluginError> {
+        self.connection
+            .as_ref()
+            .ok_or_else(|| PluginError::new("the database is already closed"))
+    }
+
+    /// Settings, schema and this run's row.
+    fn prepare(&mut self) -> Result<(), PluginError> {
+        let connection = self.connection()?;
+        let fts5: bool = connection
+            .query_row(
+                "SELECT sqlite_compileoption_used('ENABLE_FTS5')",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(|error| sql_error(&error))?;
+        if !fts5 {
+            return Err(PluginError::new(
+                "this SQLite build has no FTS5 (full-text search)",
+            ));
+        }
+        set_journal_mode(connection, "WAL")?;
+        for (pragma, value) in [
+            // No fsync while loading: a crash loses only the temporary file, and `finish`
+            // syncs the finished file once before renaming it into place.
+            ("synchronous", "OFF"),
+            // The exporter writes rows whose keys hold by construction (a test checks them
+            // with `PRAGMA foreign_key_check`); checking every insert would cost a lookup per
+            // row. Readers who open the database get SQLite's default, enforcement off, too.
+            ("foreign_keys", "OFF"),
+            ("cache_size", "-65536"),
+        ] {
+            connection
+                .pragma_update(None, pragma, value)
+                .map_err(|error| sql_error(&error))?;
+        }
+        connection
+            .execute_batch(SCHEMA)
+            .map_err(|error| sql_error(&error))?;
+        let options = serde_json::json!({
+            "mode": match self.options.mode { Mode::Upsert => "upsert", Mode::Replace => "replace" },
+            "transaction_size": self.options.transaction_size,
+        });
+        connection
+            .execute(
+                "INSERT INTO runs (started_at, exporter_version, options)
+                 VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?1, ?2)",
+                params![env!("CARGO_PKG_VERSION"), options.to_string()],
+            )
+            .map_err(|error| sql_error(&error))?;
+        let run_id = connection.last_insert_rowid();
+        self.run_id = run_id;
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), PluginError> {
+        self.connection()?
+            .execute_batch("COMMIT")
+            .map_err(|error| sql_error(&error))?;
+        self.n_in_transaction = 0;
+        Ok(())
+    }
+}
+
+/// Writes one article and its rows; true when it replaced an article already there.
+fn write_article(
+    connection: &Connection,
+    article: &Article,
+    options: &Options,
+    run_id: i64,
+) -> rusqlite::Result<bool> {
+    let existing: Option<i64> = connection
+        .prepare_cached("SELECT rowid FROM articles WHERE id = ?1")?
+        .query_row([&article.id], |row| row.get(0))
+        .optional()?;
+    if let Some(rowid) = existing {
+        // Deleted table by table rather than by ON DELETE CASCADE: foreign keys are not
+        // enforced while loading (see `prepare`).
+        connection
+            .prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?
+            .execute([rowid])?;
+        for table in [
+            "mentions",
+            "entities",
+            "quotes",
+            "dates",
+            "labels",
+            "paragraphs",
+            "articles",
+        ] {
+            let key = if table == "articles" { "id" } else { "article_id" };
+            connection
+                .prepare_cached(&format!("DELETE FROM {table} WHERE {key} = ?1"))?
+                .execute([&article.id])?;
+        }
+    }
+    let top = |classifier: &str| {
+        article
+            .top_label(classifier)
+            .map(|label| label.value.as_str())
+    };
+    let tone = article.top_label(&options.tone_classifier).map(|label| {
+        label
+            .extra
+            .get("tone")
+            .and_then(|tone| tone.as_f64())
+            .unwrap_or(label.score)
+    });
+    let dateline = article.dateline.as_ref();
+    let rowid: i64 = connection
+        .prepare_cached(
+            "INSERT INTO articles (rowid, id, headline, published, source_path, source_line,
+                source_url, publisher, byline, dateline, dateline_place, language, topic, tone,
+                n_paragraphs, n_words, credits, repairs, boilerplate, run_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                ?17, ?18, ?19, ?20)
+             RETURNING rowid",
+        )?
+        .query_row(
+            params![
+                existing,
+                article.id,
+                article.headline,
+                article.published,
+                article.source.path,
+                article.source.line.map(int),
+                article.source.url,
+                article.source.publisher,
+                json_list(&article.byline),
+                dateline.map(|dateline| dateline.text.as_str()),
+                dateline.and_then(|dateline| dateline.place.as_deref()),
+                top(&options.language_classifier),
+                top(&options.topic_classifier),
+                tone,
+                int(article.paragraphs.len()),
+                int(article.n_words()),
+                serde_json::to_string(&article.credits).unwrap_or_default(),
+                serde_json::to_string(&article.repairs).unwrap_or_default(),
+                json_list(&article.boilerplate),
+                run_id,
+            ],
+            |row| row.get(0),
+        )?;
+    connection
+        .prepare_cached("INSERT INTO articles_fts (rowid, headline, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![rowid, article.headline, article.paragraphs.join("\n\n")])?;
+
+    let mut insert_paragraph = connection.prepare_cached(
+        "INSERT INTO paragraphs (article_id, paragraph, text) VALUES (?1, ?2, ?3)",
+    )?;
+    for (paragraph_idx, text) in article.paragraphs.iter().enumerate() {
+        insert_paragraph.execute(params![article.id, int(paragraph_idx), text])?;
+    }
+
+    let mut insert_entity = connection.prepare_cached(
+        "INSERT INTO entities (article_id, entity_id, kind, name, aliases, titles, n_mentions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut insert_mention = connection.prepare_cached(
+        "INSERT INTO mentions (article_id, entity_id, mention_idx, text, paragraph, start, \"end\")
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for entity in &article.entities {
+        insert_entity.execute(params![
+            article.id,
+            entity.id,
+            entity.kind.as_str(),
+            entity.name,
+            json_list(&entity.aliases),
+            json_list(&entity.titles),
+            int(entity.mentions.len()),
+        ])?;
+        for (mention_idx, mention) in entity.mentions.iter().enumerate() {
+            insert_mention.execute(params![
+                article.id,
+                entity.id,
+                int(mention_idx),
+                mention.text,
+                int(mention.span.paragraph),
+                int(mention.span.start),
+                int(mention.span.end),
+            ])?;
+        }
+    }
+
+    let mut insert_quote = connection.prepare_cached(
+        "INSERT INTO quotes (article_id, quote_idx, kind, text, cue, speaker_entity, speaker,
+            addressee_entity, addressee, paragraph, start, \"end\", spans, confidence, rule)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    for (quote_idx, quote) in article.quotes.iter().enumerate() {
+        let first = quote.spans.first();
+        insert_quote.execute(params![
+            article.id,
+            int(quote_idx),
+            match quote.kind {
+                QuoteKind::Direct => "direct",
+                QuoteKind::Indirect => "indirect",
+            },
+            quote.text,
+            quote.cue,
+            quote.speaker.as_ref().map(|speaker| speaker.entity.as_str()),
+            quote.speaker.as_ref().map(|speaker| speaker.name.as_str()),
+            quote
+                .addressee
+                .as_ref()
+                .map(|addressee| addressee.entity.as_str()),
+            quote
+                .addressee
+                .as_ref()
+                .map(|addressee| addressee.name.as_str()),
+            first.map(|span| int(span.paragraph)),
+            first.map(|span| int(span.start)),
+            quote.spans.last().map(|span| int(span.end)),
+            serde_json::to_string(&quote.spans).unwrap_or_default(),
+            quote.confidence,
+            quote.rule,
+        ])?;
+    }
+
+    let mut insert_date = connection.prepare_cached(
+        "INSERT INTO dates (article_id, date_idx, text, value, resolution, paragraph, start, \"end\")
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (date_idx, date) in article.dates.iter().enumerate() {
+        insert_date.execute(params![
+            article.id,
+            int(date_idx),
+            date.text,
+            date.value,
+            date.resolution,
+            int(date.span.paragraph),
+            int(date.span.start),
+            int(date.span.end),
+        ])?;
+    }
+
+    let mut insert_label = connection.prepare_cached(
+        "INSERT INTO labels (article_id, classifier, rank, value, score, extra)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (classifier, labels) in &article.labels {
+        for (rank, label) in labels.iter().enumerate() {
+            let extra = (!label.extra.is_empty())
+                .then(|| serde_json::to_string(&label.extra).unwrap_or_default());
+            insert_label.execute(params![
+                article.id,
+                classifier,
+                int(rank),
+                label.value,
+                label.score,
+                extra
+            ])?;
+        }
+    }
+    Ok(existing.is_some())
+}
+
+/// Copies the database at `from` to the new file `to`. `VACUUM INTO` makes a consistent
+/// snapshot (a database in WAL mode included) and compacts it on the way.
+fn copy_existing(from: &Path, to: &Path) -> Result<(), PluginError> {
+    let cannot = |error: rusqlite::Error| {
+        PluginError::new(format!(
+            "cannot copy the existing {}: {}",
+            from.display(),
+            sql_message(&error)
+        ))
+    };
+    let source = Connection::open_with_flags(from, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(cannot)?;
+    source
+        .execute("VACUUM INTO ?1", [to.to_string_lossy()])
+        .map_err(cannot)?;
+    source.close().map_err(|(_, error)| cannot(error))
+}
+
+fn set_journal_mode(connection: &Connection, mode: &str) -> Result<(), PluginError> {
+    let set: String = connection
+        .pragma_update_and_check(None, "journal_mode", mode, |row| row.get(0))
+        .map_err(|error| sql_error(&error))?;
+    if set.eq_ignore_ascii_case(mode) {
+        Ok(())
+    } else {
+        Err(PluginError::new(format!(
+            "SQLite: cannot set journal mode {mode} (it is {set})"
+        )))
+    }
+}
+
+/// SQLite integers are signed 64-bit; counts and offsets never come near the limit.
+fn int<N: TryInto<i64>>(n: N) -> i64 {
+    n.try_into().unwrap_or(i64::MAX)
+}
+
+fn json_list(items: &[String]) -> Option<String> {
+    (!items.is_empty()).then(|| serde_json::to_string(items).unwrap_or_default())
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn remove_database(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(sidecar(path, suffix));
+    }
+}
+
+fn sql_message(error: &rusqlite::Error) -> String {
+    error.to_string()
+}
+
+fn sql_error(error: &rusqlite::Error) -> PluginError {
+    PluginError::new(format!("SQLite: {}", sql_message(error)))
+}
+
+plugin_api::export_exporter!(Sqlite);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok<T, E: std::fmt::Display>(result: Result<T, E>) -> T {
+        result.unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    fn fixture() -> String {
+        ok(std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/exporters/annotated.jsonl"
+        )))
+    }
+
+    fn exporter(dir: &Path, options: &str) -> Sqlite {
+        let context = ExportContext {
+            out_dir: dir.to_path_buf(),
+        };
+        ok(Sqlite::open(context, ok(serde_json::from_str(options))))
+    }
+
+    /// Exports the annotated fixture (the full model) into `dir`.
+    fn export_annotated(dir: &Path) {
+        let mut sqlite = exporter(dir, "{}");
+        for line in fixture().lines() {
+            ok(sqlite.write(&Record::new(line.as_bytes())));
+        }
+        ok(sqlite.finish());
+    }
+
+    fn database(dir: &Path) -> Connection {
+        ok(Connection::open(dir.join("articles.sqlite")))
+    }
+
+    fn count(connection: &Connection, sql: &str) -> i64 {
+        ok(connection.query_row(sql, [], |row| row.get(0)))
+    }
+
+    /// The numbered SQL blocks of docs/sqlite.md.
+    fn documented_queries() -> Vec<String> {
+        let doc = ok(std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/sqlite.md"
+        )));
+        let mut queries = Vec::new();
+        let mut numbered = false;
+        let mut block: Option<String> = None;
+        for line in doc.lines() {
+            if let Some(title) = line.strip_prefix("### ") {
+                numbered = title.starts_with(|character: char| character.is_ascii_digit());
+            } else if line.trim() == "```sql" && numbered {
+                block = Some(String::new());
+            } else if line.trim() == "```" {
+                queries.extend(block.take());
+            } else if let Some(sql) = block.as_mut() {
+                sql.push_str(line);
+                sql.push('\n');
+            }
+        }
+        queries
+    }
+
+    /// Rows of a query as text, columns joined by " | ".
+    fn rows(connection: &Connection, sql: &str, parameters: &[(&str, &str)]) -> Vec<String> {
+        let mut statement = ok(connection.prepare(sql));
+        let n_columns = statement.column_count();
+        let named: Vec<(&str, &dyn rusqlite::ToSql)> = parameters
+            .iter()
+            .map(|(name, value)| (*name, value as &dyn rusqlite::ToSql))
+            .collect();
+        let mapped = ok(statement.query_map(named.as_slice(), |row| {
+            let mut fields = Vec::new();
+            for column in 0..n_columns {
+                let value: rusqlite::types::Value = row.get(column)?;
+                fields.push(match value {
+                    rusqlite::types::Value::Null => "NULL".to_string(),
+                    rusqlite::types::Value::Integer(n) => n.to_string(),
+                    rusqlite::types::Value::Real(x) => x.to_string(),
+                    rusqlite::types::Value::Text(text) => text,
+                    rusqlite::types::Value::Blob(_) => "<blob>".to_string(),
+                });
+            }
+            Ok(fields.join(" | "))
+        }));
+        mapped.map(ok).collect()
+    }
+
+    #[test]
+    fn the_documented_queries_answer_on_the_annotated_articles() {
+        let dir = ok(tempfile::tempdir());
+        export_annotated(dir.path());
+        let connection = database(dir.path());
+        let queries = documented_queries();
+        assert_eq!(queries.len(), 5);
+
+        let quoted_most = rows(&connection, &queries[0], &[]);
+        assert_eq!(
+            quoted_most,
+            [
+                "Antony Blinken | 5 | 1",
+                "Vladimir Putin | 2 | 1",
+                "Ana Ruiz | 1 | 1",
+                "Sergei Lavrov | 1 | 1"
+            ]
+        );
+        let blinken = rows(&connection, &queries[1], &[(":person", "Antony Blinken")]);
+        assert_eq!(blinken.len(), 5);
+        assert!(
+            blinken[0].ends_with("direct | stated | is not serious"),
+            "{blinken:?}"
+        );
+        let both = rows(
+            &connection,
+            &queries[2],
+            &[(":first", "Vladimir Putin"), (":second", "Antonio Guterres")],
+        );
+        assert_eq!(both.len(), 1);
+        assert!(both[0].starts_with("1f805389323d0102 | 2022-04-26"), "{both:?}");
+        let found = rows(&connection, &queries[3], &[(":words", "Guterres")]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("[Guterres]"), "{found:?}");
+        let both_words = rows(&connection, &queries[3], &[(":words", "ferry AND mayor")]);
+        assert_eq!(both_words.len(), 1, "{both_words:?}");
+        let weeks = rows(&connection, &queries[4], &[]);
+        assert_eq!(weeks, ["2022-W17 | world | 1", "2022-W18 | world | 1"]);
+    }
+
+    #[test]
+    fn tables_hold_the_full_model() {
+        let dir = ok(tempfile::tempdir());
+        export_annotated(dir.path());
+        let connection = database(dir.path());
+        assert_eq!(count(&connection, "SELECT count(*) FROM articles"), 3);
+        assert_eq!(count(&connection, "SELECT count(*) FROM quotes"), 10);
+        assert_eq!(count(&connection, "SELECT count(*) FROM entities"), 17);
+        assert_eq!(count(&connection, "SELECT count(*) FROM dates"), 4);
+        assert_eq!(
+            count(&connection, "SELECT count(*) FROM labels WHERE classifier = 'topic'"),
+            6
+        );
+        // Offsets are code points, as SQLite's substr counts them.
+        let quoted: String = ok(connection.query_row(
+            "SELECT substr(p.text, q.start + 1, q.\"end\" - q.start) FROM quotes q
+             JOIN paragraphs p ON p.article_id = q.article_id AND p.paragraph = q.paragraph
+             WHERE q.article_id = '1f805389323d0102' AND q.quote_idx = 2",
+            [],
+            |row| row.get(0),
+        ));
+        assert_eq!(quoted, "is not serious");
+        let tone: f64 = ok(connection.query_row(
+            "SELECT tone FROM articles WHERE id = '1f805389323d0102'",
+            [],
+            |row| row.get(0),
+        ));
+        assert!((tone + 0.31).abs() < 1e-9);
+        assert_eq!(count(&connection, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    }
+
+    #[test]
+    fn a_second_run_upserts_and_a_failed_one_changes_nothing() {
+        let dir = ok(tempfile::tempdir());
+        export_annotated(dir.path());
+        export_annotated(dir.path());
+        {
+            let connection = database(dir.path());
+            assert_eq!(count(&connection, "SELECT count(*) FROM articles"), 3);
+            assert_eq!(count(&connection, "SELECT count(*) FROM articles_fts"), 3);
+            assert_eq!(count(&connection, "SELECT count(*) FROM quotes"), 10);
+            let replaced: String = ok(connection.query_row(
+                "SELECT group_concat(n_replaced, ',') FROM (SELECT n_replaced FROM runs ORDER BY run_id)",
+                [],
+                |row| row.get(0),
+            ));
+            assert_eq!(replaced, "0,3", "the second run replaced every article");
+        }
+        // A run that never finishes: its rows never reach the final file.
+        let mut unfinished = exporter(dir.path(), "{}");
+        let extra = r#"{"id":"new","headline":"Never committed","paragraphs":["Lost."]}"#;
+        ok(unfinished.write(&Record::new(extra.as_bytes())));
+        drop(unfinished);
+        let connection = database(dir.path());
+        assert_eq!(count(&connection, "SELECT count(*) FROM articles"), 3);
+        assert_eq!(count(&connection, "SELECT count(*) FROM runs"), 2);
+        let leftovers: Vec<String> = ok(std::fs::read_dir(dir.path()))
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .filter(|name| name != "articles.sqlite")
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn replace_mode_starts_empty() {
+        let dir = ok(tempfile::tempdir());
+        export_annotated(dir.path());
+        let mut fresh = exporter(dir.path(), r#"{"mode": "replace"}"#);
+        let only = r#"{"id":"only","headline":"Alone","paragraphs":["Just one."]}"#;
+        ok(fresh.write(&Record::new(only.as_bytes())));
+        ok(fresh.finish());
+        let connection = database(dir.path());
+        assert_eq!(count(&connection, "SELECT count(*) FROM articles"), 1);
+        assert_eq!(count(&connection, "SELECT count(*) FROM runs"), 1);
+    }
+
+    #[test]
+    fn the_documented_schema_is_the_schema() {
+        let doc = ok(std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/sqlite.md"
+        )));
+        assert!(
+            doc.contains(SCHEMA),
+            "docs/sqlite.md must show src/schema.sql verbatim"
+        );
+    }
+}
