@@ -498,12 +498,16 @@ fn page_requests(net_log: &Path) -> Vec<String> {
     let log: serde_json::Value = serde_json::from_str(&read(net_log))
         .unwrap_or_else(|error| panic!("{}: {error}", net_log.display()));
     let start_job = &log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"];
-    assert!(start_job.is_number(), "not a Chromium net log: {}", net_log.display());
+    assert!(
+        start_job.is_number(),
+        "not a Chromium net log: {}",
+        net_log.display()
+    );
     log["events"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|event| &event["type"] == start_job)
+        .filter(|event| &event["type"] == start_job && event["params"]["initiator"].is_string())
         .filter(|event| event["params"]["initiator"] != "not an origin")
         .map(|event| event["params"]["url"].as_str().unwrap_or("?").to_string())
         .collect()
@@ -585,7 +589,9 @@ fn report_renders_in_headless_chromium_without_any_network_request() {
     assert!(control.status.success(), "{}", describe(&control));
     let caught = page_requests(&control_log);
     assert!(
-        caught.iter().any(|url| url.contains("127.0.0.1:9/pixel.png")),
+        caught
+            .iter()
+            .any(|url| url.contains("127.0.0.1:9/pixel.png")),
         "the net-log check must catch a page's requests: {caught:?}"
     );
 

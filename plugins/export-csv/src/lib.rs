@@ -182,7 +182,7 @@ impl Csv {
             .map(|entity| (entity.name.as_str(), entity.mentions.len()))
             .collect();
         // Most mentioned first; ties in order of first appearance (the sort is stable).
-        people.sort_by(|left, right| right.1.cmp(&left.1));
+        people.sort_by_key(|(_, n_mentions)| std::cmp::Reverse(*n_mentions));
         let top_people: Vec<&str> = people
             .iter()
             .take(self.options.top_people)
@@ -350,10 +350,7 @@ mod tests {
     fn embedded_line_breaks_and_quotes_survive_a_csv_reader() {
         let dir = export_annotated();
         let mut reader = ok(csv::Reader::from_path(dir.path().join("articles.csv")));
-        let headlines: Vec<String> = reader
-            .records()
-            .map(|row| ok(row)[5].to_string())
-            .collect();
+        let headlines: Vec<String> = reader.records().map(|row| ok(row)[5].to_string()).collect();
         assert_eq!(
             headlines[1],
             "River bridge to close for summer repairs; ferry to run, \"safest choice\" says mayor"

@@ -202,7 +202,11 @@ impl Corpus {
             *self.topics.entry(topic.clone()).or_default() += 1;
         }
         let tone = tone(article, &options.tone_classifier);
-        match article.published.as_deref().filter(|date| svg::is_date(date)) {
+        match article
+            .published
+            .as_deref()
+            .filter(|date| svg::is_date(date))
+        {
             Some(date) => {
                 let day = self.days.entry(date.to_string()).or_default();
                 day.n_articles += 1;

@@ -151,10 +151,9 @@ fn over_time(html: &mut String, corpus: &Corpus) {
         .into_iter()
         .map(|(key, (sum, n))| (key, sum / n as f64, n))
         .collect();
-    let _ = write!(
+    let _ = writeln!(
         html,
-        r#"<section id="time"><h2>Over time</h2><p class="note">One point per {}.</p><div class="charts"><figure><figcaption>Articles published</figcaption>{}</figure><figure><figcaption>Mean tone (−1 negative … +1 positive)</figcaption>{}</figure></div></section>
-"#,
+        r#"<section id="time"><h2>Over time</h2><p class="note">One point per {}.</p><div class="charts"><figure><figcaption>Articles published</figcaption>{}</figure><figure><figcaption>Mean tone (−1 negative … +1 positive)</figcaption>{}</figure></div></section>"#,
         period.name(),
         svg::volume_chart("Articles published over time", &volume),
         svg::tone_chart("Mean tone over time", &tone),
@@ -377,7 +376,11 @@ fn marked_paragraph(article: &Article, paragraph_idx: usize, paragraph: &str) ->
     let mut quote_at: Vec<Option<usize>> = vec![None; chars.len()];
     let mut entity_at: Vec<Option<usize>> = vec![None; chars.len()];
     for (quote_idx, quote) in article.quotes.iter().enumerate() {
-        for span in quote.spans.iter().filter(|span| span.paragraph == paragraph_idx) {
+        for span in quote
+            .spans
+            .iter()
+            .filter(|span| span.paragraph == paragraph_idx)
+        {
             for slot in quote_at.iter_mut().take(span.end).skip(span.start) {
                 *slot = Some(quote_idx);
             }

@@ -20,7 +20,12 @@ pub fn bar_chart(title: &str, items: &[(String, u64)]) -> String {
     let label_width = 150.0;
     let bar_height = 20.0;
     let gap = 6.0;
-    let max = items.iter().map(|(_, count)| *count).max().unwrap_or(1).max(1) as f64;
+    let max = items
+        .iter()
+        .map(|(_, count)| *count)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let total: u64 = items.iter().map(|(_, count)| count).sum();
     let height = items.len() as f64 * (bar_height + gap) + gap;
     let mut svg = open_svg(title, width, height);

@@ -81,7 +81,13 @@ pub fn article_section(article: &Article) -> String {
     };
     section.push_str(&format!("## {}\n\n", escape(headline)));
 
-    let mut facts = vec![article.published.as_deref().unwrap_or("undated").to_string()];
+    let mut facts = vec![
+        article
+            .published
+            .as_deref()
+            .unwrap_or("undated")
+            .to_string(),
+    ];
     if let Some(place) = article
         .dateline
         .as_ref()
@@ -157,9 +163,10 @@ fn quotes_by_speaker(
             unattributed.push(quote);
             continue;
         };
-        match groups.iter_mut().find(|(known, _)| {
-            known.is_some_and(|known| known.entity == speaker.entity)
-        }) {
+        match groups
+            .iter_mut()
+            .find(|(known, _)| known.is_some_and(|known| known.entity == speaker.entity))
+        {
             Some((_, quotes)) => quotes.push(quote),
             None => groups.push((Some(speaker), vec![quote])),
         }
@@ -183,7 +190,9 @@ fn quote_line(quote: &Quote) -> String {
         context.push(escape(cue));
     }
     if let Some(addressee) = &quote.addressee {
-        context.push(format!("to {}", escape(&addressee.name)));
+        // "told Guterres" reads as written; with no cue, "to Guterres".
+        let to = if quote.cue.is_some() { "" } else { "to " };
+        context.push(format!("{to}{}", escape(&addressee.name)));
     }
     if context.is_empty() {
         format!("> {text}\n\n")

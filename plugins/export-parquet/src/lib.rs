@@ -72,23 +72,32 @@ impl Exporter for Parquet {
 
     fn open(context: ExportContext, options: Options) -> Result<Self, PluginError> {
         if options.row_group_size == 0 {
-            return Err(PluginError::new("option `row_group_size` must be at least 1"));
+            return Err(PluginError::new(
+                "option `row_group_size` must be at least 1",
+            ));
         }
         let properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
-            .set_created_by(format!("copydesk export-parquet {}", env!("CARGO_PKG_VERSION")))
+            .set_created_by(format!(
+                "copydesk export-parquet {}",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build();
-        let open = |name: &str, empty: RecordBatch| -> Result<ArrowWriter<AtomicFile>, PluginError> {
-            let file = AtomicFile::create(context.out_dir.join(name))?;
-            ArrowWriter::try_new(file, empty.schema(), Some(properties.clone()))
-                .map_err(|error| parquet_error(name, &error))
-        };
+        let open =
+            |name: &str, empty: RecordBatch| -> Result<ArrowWriter<AtomicFile>, PluginError> {
+                let file = AtomicFile::create(context.out_dir.join(name))?;
+                ArrowWriter::try_new(file, empty.schema(), Some(properties.clone()))
+                    .map_err(|error| parquet_error(name, &error))
+            };
         Ok(Parquet {
             articles: Some(open(
                 "articles.parquet",
                 ArticleColumns::default().take_batch()?,
             )?),
-            quotes: Some(open("quotes.parquet", QuoteColumns::default().take_batch()?)?),
+            quotes: Some(open(
+                "quotes.parquet",
+                QuoteColumns::default().take_batch()?,
+            )?),
             options,
             article_rows: ArticleColumns::default(),
             quote_rows: QuoteColumns::default(),
@@ -192,8 +201,12 @@ impl ArticleColumns {
         self.published
             .push(article.published.as_deref().and_then(days_since_epoch));
         self.byline.push(article.byline.iter().cloned());
-        self.dateline
-            .push(article.dateline.as_ref().map(|dateline| dateline.text.clone()));
+        self.dateline.push(
+            article
+                .dateline
+                .as_ref()
+                .map(|dateline| dateline.text.clone()),
+        );
         self.paragraphs.push(article.paragraphs.iter().cloned());
         self.language.push(top(&options.language_classifier));
         self.topic.push(top(&options.topic_classifier));
@@ -284,7 +297,8 @@ impl QuoteColumns {
             });
             self.text.push(quote.text.clone());
             self.cue.push(quote.cue.clone());
-            self.speaker.push(speaker.map(|speaker| speaker.name.clone()));
+            self.speaker
+                .push(speaker.map(|speaker| speaker.name.clone()));
             self.speaker_entity
                 .push(speaker.map(|speaker| speaker.entity.clone()));
             self.speaker_titles.push(titles.iter().cloned());
@@ -315,7 +329,10 @@ impl QuoteColumns {
             ("speaker_entity", optional_strings(columns.speaker_entity)),
             ("speaker_titles", columns.speaker_titles.finish()),
             ("addressee", optional_strings(columns.addressee)),
-            ("addressee_entity", optional_strings(columns.addressee_entity)),
+            (
+                "addressee_entity",
+                optional_strings(columns.addressee_entity),
+            ),
             ("confidence", array(Float64Array::from(columns.confidence))),
             ("rule", strings(columns.rule)),
             ("spans", columns.spans.finish()),
@@ -529,7 +546,9 @@ impl SpanColumns {
 
 /// A record batch whose every column is nullable, so the schema is the same for every batch
 /// whatever nulls it holds.
-fn batch<const N: usize>(columns: [(&str, ArrayRef); N]) -> Result<RecordBatch, arrow::error::ArrowError> {
+fn batch<const N: usize>(
+    columns: [(&str, ArrayRef); N],
+) -> Result<RecordBatch, arrow::error::ArrowError> {
     RecordBatch::try_from_iter_with_nullable(
         columns
             .into_iter()
@@ -636,7 +655,10 @@ mod tests {
 
         let (n_row_groups, batches) = read_back(&dir.path().join("articles.parquet"));
         assert_eq!(n_row_groups, 2, "3 articles, 2 per row group");
-        let articles = ok(arrow::compute::concat_batches(&batches[0].schema(), &batches));
+        let articles = ok(arrow::compute::concat_batches(
+            &batches[0].schema(),
+            &batches,
+        ));
         assert_eq!(articles.num_rows(), 3);
         let column = |name: &str| {
             articles
@@ -661,15 +683,23 @@ mod tests {
             .column_by_name("name")
             .map(|names| names.as_string::<i32>().value(0).to_string());
         assert_eq!(names.as_deref(), Some("Vladimir Putin"));
-        let titles = seed_entities
-            .column_by_name("titles")
-            .map(|titles| titles.as_list::<i32>().value(0).as_string::<i32>().value(0).to_string());
+        let titles = seed_entities.column_by_name("titles").map(|titles| {
+            titles
+                .as_list::<i32>()
+                .value(0)
+                .as_string::<i32>()
+                .value(0)
+                .to_string()
+        });
         assert_eq!(titles.as_deref(), Some("Russian President"));
         let paragraphs = column("paragraphs");
         assert_eq!(paragraphs.as_list::<i32>().value(0).len(), 10);
 
         let (_, batches) = read_back(&dir.path().join("quotes.parquet"));
-        let quotes = ok(arrow::compute::concat_batches(&batches[0].schema(), &batches));
+        let quotes = ok(arrow::compute::concat_batches(
+            &batches[0].schema(),
+            &batches,
+        ));
         assert_eq!(quotes.num_rows(), 10);
         let speakers = quotes
             .column_by_name("speaker")
@@ -681,10 +711,11 @@ mod tests {
             .column_by_name("spans")
             .map(|spans| spans.as_list::<i32>().value(2));
         let spans = spans.unwrap_or_else(|| panic!("no spans column"));
-        let start = spans
-            .as_struct()
-            .column_by_name("start")
-            .map(|start| start.as_primitive::<arrow::datatypes::UInt32Type>().value(0));
+        let start = spans.as_struct().column_by_name("start").map(|start| {
+            start
+                .as_primitive::<arrow::datatypes::UInt32Type>()
+                .value(0)
+        });
         assert!(start.is_some_and(|start| start > 0));
     }
 

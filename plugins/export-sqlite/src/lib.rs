@@ -110,12 +110,15 @@ impl Exporter for Sqlite {
             )));
         }
         if options.transaction_size == 0 {
-            return Err(PluginError::new("option `transaction_size` must be at least 1"));
+            return Err(PluginError::new(
+                "option `transaction_size` must be at least 1",
+            ));
         }
         let final_path = context.out_dir.join(&options.file);
-        let temp_path = context
-            .out_dir
-            .join(format!(".{}.{}.tmp", options.file, std::process::id()));
+        let temp_path =
+            context
+                .out_dir
+                .join(format!(".{}.{}.tmp", options.file, std::process::id()));
         remove_database(&temp_path);
         if options.mode == Mode::Upsert && final_path.exists() {
             if let Err(error) = copy_existing(&final_path, &temp_path) {
@@ -146,8 +149,8 @@ impl Exporter for Sqlite {
                 .execute_batch("BEGIN")
                 .map_err(|error| sql_error(&error))?;
         }
-        let replaced = write_article(connection, article, &self.options, self.run_id)
-            .map_err(|error| {
+        let replaced =
+            write_article(connection, article, &self.options, self.run_id).map_err(|error| {
                 PluginError::new(format!("article {}: {}", article.id, sql_message(&error)))
             })?;
         self.n_articles += 1;
@@ -174,9 +177,7 @@ impl Exporter for Sqlite {
             .map_err(|error| sql_error(&error))?;
         set_journal_mode(connection, "DELETE")?;
         if let Some(connection) = self.connection.take() {
-            connection
-                .close()
-                .map_err(|(_, error)| sql_error(&error))?;
+            connection.close().map_err(|(_, error)| sql_error(&error))?;
         }
         std::fs::File::open(&self.temp_path)
             .and_then(|file| file.sync_all())
@@ -300,7 +301,11 @@ fn write_article(
             "paragraphs",
             "articles",
         ] {
-            let key = if table == "articles" { "id" } else { "article_id" };
+            let key = if table == "articles" {
+                "id"
+            } else {
+                "article_id"
+            };
             connection
                 .prepare_cached(&format!("DELETE FROM {table} WHERE {key} = ?1"))?
                 .execute([&article.id])?;
@@ -355,7 +360,11 @@ fn write_article(
         )?;
     connection
         .prepare_cached("INSERT INTO articles_fts (rowid, headline, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![rowid, article.headline, article.paragraphs.join("\n\n")])?;
+        .execute(params![
+            rowid,
+            article.headline,
+            article.paragraphs.join("\n\n")
+        ])?;
 
     let mut insert_paragraph = connection.prepare_cached(
         "INSERT INTO paragraphs (article_id, paragraph, text) VALUES (?1, ?2, ?3)",
@@ -411,7 +420,10 @@ fn write_article(
             },
             quote.text,
             quote.cue,
-            quote.speaker.as_ref().map(|speaker| speaker.entity.as_str()),
+            quote
+                .speaker
+                .as_ref()
+                .map(|speaker| speaker.entity.as_str()),
             quote.speaker.as_ref().map(|speaker| speaker.name.as_str()),
             quote
                 .addressee
@@ -646,10 +658,16 @@ mod tests {
         let both = rows(
             &connection,
             &queries[2],
-            &[(":first", "Vladimir Putin"), (":second", "Antonio Guterres")],
+            &[
+                (":first", "Vladimir Putin"),
+                (":second", "Antonio Guterres"),
+            ],
         );
         assert_eq!(both.len(), 1);
-        assert!(both[0].starts_with("1f805389323d0102 | 2022-04-26"), "{both:?}");
+        assert!(
+            both[0].starts_with("1f805389323d0102 | 2022-04-26"),
+            "{both:?}"
+        );
         let found = rows(&connection, &queries[3], &[(":words", "Guterres")]);
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("[Guterres]"), "{found:?}");
@@ -669,7 +687,10 @@ mod tests {
         assert_eq!(count(&connection, "SELECT count(*) FROM entities"), 17);
         assert_eq!(count(&connection, "SELECT count(*) FROM dates"), 4);
         assert_eq!(
-            count(&connection, "SELECT count(*) FROM labels WHERE classifier = 'topic'"),
+            count(
+                &connection,
+                "SELECT count(*) FROM labels WHERE classifier = 'topic'"
+            ),
             6
         );
         // Offsets are code points, as SQLite's substr counts them.
@@ -687,7 +708,10 @@ mod tests {
             |row| row.get(0),
         ));
         assert!((tone + 0.31).abs() < 1e-9);
-        assert_eq!(count(&connection, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+        assert_eq!(
+            count(&connection, "SELECT count(*) FROM pragma_foreign_key_check"),
+            0
+        );
     }
 
     #[test]
