@@ -6,19 +6,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use engine::{Config, RunOptions};
 
-mod plugins;
-mod schema;
-mod stream;
-
 /// copydesk turns raw news articles into structured, classified, exportable records: headline,
 /// paragraphs, byline, dateline, credits, quotes with speakers, people, places, dates and
 /// classifier labels, each item with code-point offsets into the text.
 #[derive(Debug, Parser)]
 #[command(name = "copydesk", version, about, long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 the command completed (a run may have rejects: see rejects.jsonl; \
-a stream may have error records), 1 a fatal error (bad configuration, a plugin that cannot load, \
-an exporter failure, a closed output pipe, a failed plugin check), 2 a usage error."
+    after_help = "Exit codes: 0 the command completed (a run may have rejects: see rejects.jsonl), \
+1 a fatal error (bad configuration, a plugin that cannot load, an exporter failure), 2 a usage error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,14 +32,12 @@ enum Command {
     ///
     /// Writes the exporters' files plus report.json and rejects.jsonl into --out.
     Run(RunArgs),
-    /// Process JSON Lines from standard input to standard output: one record out per line in.
-    Stream(stream::StreamArgs),
     /// List the plugins found in the plugin folders, and the files that failed to load.
-    Plugins(plugins::PluginArgs),
+    Plugins(PluginArgs),
     /// Parse and analyse one article and print its record as pretty JSON.
     Inspect(InspectArgs),
-    /// Print the schema of the article record: JSON Schema, or a Spark DDL string.
-    Schema(schema::SchemaArgs),
+    /// Print the JSON Schema of the article record.
+    Schema,
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +67,16 @@ struct RunArgs {
 }
 
 #[derive(Debug, Args)]
+struct PluginArgs {
+    /// Pipeline file whose plugin folders to search.
+    #[arg(long, short)]
+    config: Option<PathBuf>,
+    /// Plugin folder; repeat for several. Overrides the pipeline's folders.
+    #[arg(long = "plugins", value_name = "DIR")]
+    plugin_folders: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 struct InspectArgs {
     /// An article file (for JSON Lines, the first record), or `-` for stdin.
     input: String,
@@ -87,10 +90,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
-        Command::Stream(args) => stream::stream(args),
-        Command::Plugins(args) => plugins::plugins(args),
+        Command::Plugins(args) => plugins(args),
         Command::Inspect(args) => inspect(args),
-        Command::Schema(args) => schema::schema(args),
+        Command::Schema => {
+            println!("{}", article::json_schema());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -101,16 +106,16 @@ fn main() -> ExitCode {
     }
 }
 
-pub(crate) type CliResult = Result<(), Box<dyn std::error::Error>>;
+type CliResult = Result<(), Box<dyn std::error::Error>>;
 
-pub(crate) fn load_config(path: Option<&PathBuf>) -> Result<Config, engine::EngineError> {
+fn load_config(path: Option<&PathBuf>) -> Result<Config, engine::EngineError> {
     match path {
         Some(path) => Config::load(path),
         None => Ok(Config::default_pipeline()),
     }
 }
 
-pub(crate) fn check_date(date: Option<String>) -> Result<Option<String>, Box<dyn std::error::Error>> {
+fn check_date(date: Option<String>) -> Result<Option<String>, Box<dyn std::error::Error>> {
     match date {
         None => Ok(None),
         Some(date) if analyze::is_iso_date(&date) => Ok(Some(date)),
@@ -152,6 +157,42 @@ fn run(args: RunArgs) -> CliResult {
                 args.out.join("rejects.jsonl").display()
             );
         }
+    }
+    Ok(())
+}
+
+fn plugins(args: PluginArgs) -> CliResult {
+    let config = load_config(args.config.as_ref())?;
+    let folders = if args.plugin_folders.is_empty() {
+        config.plugin_folders()
+    } else {
+        args.plugin_folders
+    };
+    let registry = plugin_host::Registry::discover(&folders);
+    let folder_list: Vec<String> = folders
+        .iter()
+        .map(|folder| folder.display().to_string())
+        .collect();
+    println!("plugin folders: {}", folder_list.join(", "));
+    println!(
+        "{:<12} {:<11} {:<9} {:<4} path",
+        "name", "kind", "version", "abi"
+    );
+    for plugin in registry.plugins() {
+        println!(
+            "{:<12} {:<11} {:<9} {:<4} {}",
+            plugin.name,
+            plugin.kind.to_string(),
+            plugin.version,
+            plugin.abi,
+            plugin.path.display()
+        );
+    }
+    if registry.plugins().is_empty() {
+        println!("(no plugins found)");
+    }
+    for broken in registry.broken() {
+        println!("broken: {broken}");
     }
     Ok(())
 }

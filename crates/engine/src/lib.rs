@@ -14,13 +14,11 @@ mod config;
 mod process;
 mod report;
 mod run;
-mod stream;
 
 pub use config::{Config, DEFAULT_PIPELINE, PluginUse, default_plugin_folders};
 pub use process::{Outcome, Processor, StageTimes};
 pub use report::{PluginReport, RejectRecord, RunReport};
 pub use run::{RunOptions, run};
-pub use stream::{DEFAULT_CHUNK_LINES, StreamOptions, StreamSummary, stream};
 
 use std::path::PathBuf;
 
@@ -55,14 +53,6 @@ pub enum EngineError {
     Io {
         /// The file or folder.
         path: PathBuf,
-        /// The error.
-        source: std::io::Error,
-    },
-    /// Streaming mode could not read its input or write its output (a closed pipe).
-    #[error("cannot {action}: {source}")]
-    StreamIo {
-        /// What failed: `read standard input`, `write standard output`.
-        action: &'static str,
         /// The error.
         source: std::io::Error,
     },

@@ -81,35 +81,16 @@ impl Processor {
         };
         let started = Instant::now();
         let parsed = ingest::parse(&raw);
-        times.parse += started.elapsed();
-        let article = match parsed {
+        let mut article = match parsed {
             Ok(article) => article,
             Err(reason) => {
+                times.parse += started.elapsed();
                 return Outcome::Rejected {
                     reject: Reject::new(raw.origin.display(), reason),
                     stage: "parse",
                 };
             }
         };
-        match self.process_article(article, times) {
-            Ok(json) => Outcome::Exported(json),
-            Err(reason) => Outcome::Rejected {
-                reject: Reject::new(raw.origin.display(), reason),
-                stage: "classify",
-            },
-        }
-    }
-
-    /// Everything that happens to a freshly parsed article: clean-up (counted as parsing),
-    /// analysis, classification, and encoding to the compact JSON exporters receive. The
-    /// error is why a classifier refused it. Batch and stream mode both end here, so they
-    /// give the same bytes for the same record.
-    pub fn process_article(
-        &self,
-        mut article: Article,
-        times: &mut StageTimes,
-    ) -> Result<Vec<u8>, String> {
-        let started = Instant::now();
         analyze::clean(&mut article);
         times.parse += started.elapsed();
 
@@ -117,11 +98,19 @@ impl Processor {
         analyze::analyze(&mut article, &self.options);
         times.analyze += started.elapsed();
 
-        self.classify(&mut article, times)?;
+        match self.classify(&mut article, times) {
+            Ok(()) => {}
+            Err(reason) => {
+                return Outcome::Rejected {
+                    reject: Reject::new(raw.origin.display(), reason),
+                    stage: "classify",
+                };
+            }
+        }
         let started = Instant::now();
         let json = encode(&article);
         times.encode += started.elapsed();
-        Ok(json)
+        Outcome::Exported(json)
     }
 
     fn classify(&self, article: &mut Article, times: &mut StageTimes) -> Result<(), String> {

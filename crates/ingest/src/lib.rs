@@ -11,9 +11,8 @@ mod parse;
 mod reader;
 mod text;
 
-pub use jsonl::{LineReader, NextLine, line_digest};
 pub use limits::Limits;
-pub use parse::{RecordError, parse, parse_record};
+pub use parse::parse;
 pub use reader::{InputSet, Reader};
 
 /// What kind of payload a raw document holds.

@@ -32,47 +32,7 @@ const PUBLISHER_FIELDS: &[&str] = &["source_domain", "publisher", "source", "sit
 pub fn parse(raw: &RawDoc) -> Result<Article, String> {
     match raw.format {
         Format::Text => parse_text(raw),
-        Format::JsonRecord => parse_record(raw).map_err(|error| error.to_string()),
-    }
-}
-
-/// Why a JSON record cannot be an article.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RecordError {
-    /// The bytes are not UTF-8.
-    #[error("invalid UTF-8 at byte {valid_up_to} (JSON must be UTF-8)")]
-    InvalidUtf8 {
-        /// Length of the valid prefix.
-        valid_up_to: usize,
-    },
-    /// Not JSON.
-    #[error("invalid JSON: {0}")]
-    InvalidJson(String),
-    /// JSON, but not an object.
-    #[error("expected a JSON object, found {0}")]
-    NotAnObject(&'static str),
-    /// An object without a title or a text.
-    #[error(
-        "record has neither a title nor a text (looked for {} and {})",
-        TITLE_FIELDS.join(", "),
-        TEXT_FIELDS.join(", ")
-    )]
-    NoText {
-        /// The record's own `id`, when it has one.
-        id: Option<String>,
-    },
-}
-
-impl RecordError {
-    /// A short, stable name for the kind of problem: `invalid-utf8`, `invalid-json`,
-    /// `not-an-object`, `no-text`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            RecordError::InvalidUtf8 { .. } => "invalid-utf8",
-            RecordError::InvalidJson(_) => "invalid-json",
-            RecordError::NotAnObject(_) => "not-an-object",
-            RecordError::NoText { .. } => "no-text",
-        }
+        Format::JsonRecord => parse_record(raw),
     }
 }
 
@@ -102,16 +62,17 @@ fn parse_text(raw: &RawDoc) -> Result<Article, String> {
     Ok(article)
 }
 
-/// Parses one JSON record (a line of JSON Lines, whatever `raw.format` says) into an article;
-/// the error says why it cannot be one, by kind. [`parse`] gives the same errors as text.
-pub fn parse_record(raw: &RawDoc) -> Result<Article, RecordError> {
-    let text = std::str::from_utf8(&raw.bytes).map_err(|error| RecordError::InvalidUtf8 {
-        valid_up_to: error.valid_up_to(),
+fn parse_record(raw: &RawDoc) -> Result<Article, String> {
+    let text = std::str::from_utf8(&raw.bytes).map_err(|error| {
+        format!(
+            "invalid UTF-8 at byte {} (JSON must be UTF-8)",
+            error.valid_up_to()
+        )
     })?;
-    let value: Value = serde_json::from_str(text)
-        .map_err(|error| RecordError::InvalidJson(error.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|error| format!("invalid JSON: {error}"))?;
     let Value::Object(record) = value else {
-        return Err(RecordError::NotAnObject(kind_of(&value)));
+        return Err(format!("expected a JSON object, found {}", kind_of(&value)));
     };
     let headline = first_string(&record, TITLE_FIELDS).unwrap_or_default();
     let paragraphs = match record.get("paragraphs") {
@@ -127,11 +88,17 @@ pub fn parse_record(raw: &RawDoc) -> Result<Article, RecordError> {
             .unwrap_or_default(),
     };
     if headline.trim().is_empty() && paragraphs.is_empty() {
-        return Err(RecordError::NoText {
-            id: record_id(&record),
-        });
+        return Err(format!(
+            "record has neither a title nor a text (looked for {} and {})",
+            TITLE_FIELDS.join(", "),
+            TEXT_FIELDS.join(", ")
+        ));
     }
-    let id = record_id(&record).unwrap_or_else(|| stable_id(&[b"record", &raw.bytes]));
+    let id = match record.get("id") {
+        Some(Value::String(id)) if !id.trim().is_empty() => id.trim().to_string(),
+        Some(Value::Number(number)) => number.to_string(),
+        _ => stable_id(&[b"record", &raw.bytes]),
+    };
     let mut article = Article::new(id);
     article.source = Source {
         path: (raw.origin.path != "-").then(|| raw.origin.path.clone()),
@@ -144,15 +111,6 @@ pub fn parse_record(raw: &RawDoc) -> Result<Article, RecordError> {
     article.byline = authors(&record);
     article.published = first_string(&record, DATE_FIELDS).and_then(|date| iso_date(&date));
     Ok(article)
-}
-
-/// The record's own `id`: a non-blank string (trimmed) or a number.
-fn record_id(record: &Map<String, Value>) -> Option<String> {
-    match record.get("id") {
-        Some(Value::String(id)) if !id.trim().is_empty() => Some(id.trim().to_string()),
-        Some(Value::Number(number)) => Some(number.to_string()),
-        _ => None,
-    }
 }
 
 /// Paragraphs of a text field: blank lines separate them when there are any, else every line

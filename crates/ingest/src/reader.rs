@@ -101,7 +101,7 @@ impl Reader {
                         format: Format::JsonRecord,
                     }));
                 }
-                Ok(NextLine::TooLong { n_bytes, .. }) => {
+                Ok(NextLine::TooLong(n_bytes)) => {
                     return Some(Err(Reject::new(
                         origin.display(),
                         format!(
