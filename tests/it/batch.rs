@@ -41,6 +41,18 @@ fn fixture_corpus_batch() {
     assert!(output.status.success(), "{}", describe(&output));
     let mut report = report(out.path());
     assert_balanced(&report);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(out.path().join("articles.jsonl"))
+            .map(|metadata| metadata.permissions().mode())
+            .unwrap_or_default();
+        assert_eq!(
+            mode & 0o644,
+            0o644,
+            "exports must be readable like any file: {mode:o}"
+        );
+    }
     insta::assert_snapshot!(
         "fixture_corpus_articles",
         read(&out.path().join("articles.jsonl"))

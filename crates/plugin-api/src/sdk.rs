@@ -148,6 +148,14 @@ impl AtomicFile {
             return Ok(());
         };
         let temp = writer.into_inner().map_err(|error| error.into_error())?;
+        // Temporary files are created private (0600); the finished output is an ordinary
+        // file that the user's other tools should read like any other.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            temp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
         temp.as_file().sync_all()?;
         temp.persist(&self.path).map_err(|error| error.error)?;
         Ok(())
