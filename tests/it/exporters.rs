@@ -9,12 +9,11 @@ use std::sync::OnceLock;
 use tests::{DEFAULT_PLUGINS, build_dir, copydesk, describe, plugin_folder, workspace};
 
 /// The default plugins and every exporter of this suite.
+/// The exporters beyond the default pipeline's (JSON Lines, SQLite, the HTML report).
 const EXPORT_PLUGINS: &[(&str, &str)] = &[
     ("copydesk_export_csv", "export_csv"),
-    ("copydesk_export_sqlite", "export_sqlite"),
     ("copydesk_export_parquet", "export_parquet"),
     ("copydesk_export_markdown", "export_markdown"),
-    ("copydesk_export_html_report", "export_html_report"),
 ];
 
 const ALL_EXPORTERS: &str = "tests/fixtures/pipelines/all-exporters.toml";

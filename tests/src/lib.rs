@@ -73,12 +73,24 @@ pub const DEFAULT_PLUGINS: &[(&str, &str)] = &[
     ("copydesk_classify_topic", "classify_topic"),
     ("copydesk_classify_tone", "classify_tone"),
     ("copydesk_export_jsonl", "export_jsonl"),
+    ("copydesk_export_sqlite", "export_sqlite"),
+    ("copydesk_export_html_report", "export_html_report"),
 ];
 
-/// Runs `copydesk ARGS` in the workspace root.
+/// The day dates are resolved against in tests (`--reference-date`), so that snapshots do not
+/// depend on the day the tests run.
+pub const REFERENCE_DATE: &str = "2022-05-01";
+
+/// Runs `copydesk ARGS` in the workspace root. `run`, `inspect` and `stream` get
+/// `--reference-date` [`REFERENCE_DATE`] unless ARGS name one.
 pub fn copydesk(args: &[&str]) -> Output {
-    Command::new(binary())
-        .args(args)
+    let mut command = Command::new(binary());
+    command.args(args);
+    let dated = matches!(args.first(), Some(&("run" | "inspect" | "stream")));
+    if dated && !args.contains(&"--reference-date") {
+        command.args(["--reference-date", REFERENCE_DATE]);
+    }
+    command
         .current_dir(workspace())
         .output()
         .unwrap_or_else(|error| panic!("cannot run copydesk: {error}"))

@@ -29,6 +29,9 @@ commands:
   train ner|topic train a model (see `cargo xtask train`)
   eval [ner|quotes|topic]
                   measure quality on ../shared/data; results go to docs/quality.md
+  new-plugin classifier|exporter NAME [--path DIR]
+                  create a plugin crate that builds, loads and has its own test
+                  (docs/writing-plugins.md)
   spark-test      install Spark (contrib/spark/setup.sh) and run copydesk under
                   spark-submit in local mode (docs/spark.md)
   bench [ARGS...] throughput, scaling and memory; results go to docs/performance.md
@@ -159,7 +162,10 @@ fn run(args: &[String]) -> Result {
             println!("  {name:<20} {:>10} bytes", size);
         }
         println!(
-            "\nnext: open out/articles.jsonl, or run `target/release/copydesk inspect samples/seed-article.txt`"
+            "\nnext:\n  open out/report.html in a browser (the corpus at a glance, every article analysed)\n  \
+             sqlite3 out/articles.sqlite \"select headline from articles_fts where articles_fts match 'Guterres'\"\n  \
+             (more queries in docs/sqlite.md)\n  \
+             target/release/copydesk inspect samples/seed-article.txt   (one article, as JSON)"
         );
     }
     Ok(())

@@ -232,10 +232,8 @@ impl Plan {
                 render(source_template, &replacements)?,
             ),
         ];
-        if standalone {
-            if let Ok(lock) = fs::read_to_string(root.join("Cargo.lock")) {
-                files.push((dir.join("Cargo.lock"), lock));
-            }
+        if standalone && let Ok(lock) = fs::read_to_string(root.join("Cargo.lock")) {
+            files.push((dir.join("Cargo.lock"), lock));
         }
         Ok(Plan {
             kind,
@@ -371,12 +369,11 @@ fn workspace_dependency(manifest: &str, name: &str) -> Option<String> {
         let line = line.trim();
         if line.starts_with('[') {
             in_table = line == "[workspace.dependencies]";
-        } else if in_table {
-            if let Some((key, value)) = line.split_once('=') {
-                if key.trim() == name {
-                    return Some(value.trim().to_string());
-                }
-            }
+        } else if in_table
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim() == name
+        {
+            return Some(value.trim().to_string());
         }
     }
     None

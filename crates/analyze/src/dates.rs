@@ -12,6 +12,12 @@
 //!   copy filed on a Monday says "on Monday" of that day), "last week" (Monday to Sunday),
 //!   "next month", "two days ago" → `relative`.
 //!
+//! An article with no publication date is dated by its own text when it can be: the latest
+//! weekday-fixed date in it ("Tuesday, April 26", not after the given reference) becomes the
+//! reference for everything else, since news names the days around its own day that way. So
+//! "February 24" in a story about April 2022 is 2022-02-24, not the next February after the
+//! day the batch ran.
+//!
 //! Without a reference date, only expressions that carry their year are kept. Impossible
 //! dates ("February 30") are left out. Calendar arithmetic is jiff's.
 
@@ -150,7 +156,25 @@ pub fn parse_iso(text: &str) -> Option<Date> {
 }
 
 /// Finds and normalises the date expressions of an article into [`Article::dates`].
-pub fn find_dates(article: &mut Article, text: &Text, reference: Option<Date>) {
+/// `dated` says whether `reference` is the article's own publication date; when it is not,
+/// the text's latest weekday-fixed date stands in for it (see the module docs).
+pub fn find_dates(article: &mut Article, text: &Text, reference: Option<Date>, dated: bool) {
+    find_dates_against(article, text, reference);
+    if dated {
+        return;
+    }
+    let anchor = article
+        .dates
+        .iter()
+        .filter(|date| date.resolution == "weekday")
+        .filter_map(|date| parse_iso(&date.value))
+        .max();
+    if anchor.is_some() && anchor != reference {
+        find_dates_against(article, text, anchor);
+    }
+}
+
+fn find_dates_against(article: &mut Article, text: &Text, reference: Option<Date>) {
     let mut found: Vec<(Range<usize>, Value, &'static str)> = Vec::new();
     {
         let paragraphs = &article.paragraphs;
@@ -713,7 +737,7 @@ mod tests {
         let mut article = Article::new("x");
         article.paragraphs = vec![paragraph.to_string()];
         let text = Text::new(&article.paragraphs);
-        find_dates(&mut article, &text, parse_iso(reference));
+        find_dates(&mut article, &text, parse_iso(reference), true);
         article
             .dates
             .into_iter()
@@ -797,13 +821,42 @@ mod tests {
     }
 
     #[test]
+    fn an_undated_article_is_dated_by_its_weekday_fixed_dates() {
+        let mut article = Article::new("x");
+        article.paragraphs = vec![
+            "Putin told Guterres on Tuesday, April 26, that talks had stalled since the \
+             invasion of February 24. On Monday Lavrov spoke."
+                .into(),
+        ];
+        let text = Text::new(&article.paragraphs);
+        // Run years later: without the anchor "February 24" would be 2027-02-24.
+        find_dates(&mut article, &text, parse_iso("2026-11-28"), false);
+        let found: Vec<(&str, &str)> = article
+            .dates
+            .iter()
+            .map(|date| (date.text.as_str(), date.value.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Tuesday, April 26", "2022-04-26"),
+                ("February 24", "2022-02-24"),
+                ("Monday", "2022-04-25"),
+            ]
+        );
+        // A publication date is never overridden by the text.
+        find_dates(&mut article, &text, parse_iso("2026-11-28"), true);
+        assert_eq!(article.dates[1].value, "2027-02-24");
+    }
+
+    #[test]
     fn impossible_and_unresolvable_dates_are_left_out() {
         assert!(values("February 30, 2022 and February 30", "2022-05-01").is_empty());
         assert!(values("Tuesday, February 30", "2022-05-01").is_empty());
         let mut article = Article::new("x");
         article.paragraphs = vec!["yesterday and April 26, 2022".into()];
         let text = Text::new(&article.paragraphs);
-        find_dates(&mut article, &text, None);
+        find_dates(&mut article, &text, None, false);
         assert_eq!(article.dates.len(), 1);
         assert_eq!(article.dates[0].value, "2022-04-26");
     }

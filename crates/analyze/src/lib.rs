@@ -38,14 +38,15 @@ pub fn analyze(article: &mut Article, options: &Options) {
     let given_reference = options.reference_date.as_deref().and_then(dates::parse_iso);
     let published = article.published.as_deref().and_then(dates::parse_iso);
     dateline::find_dateline(article, published.or(given_reference));
-    let reference = article
-        .published
-        .as_deref()
-        .and_then(dates::parse_iso)
-        .or(given_reference);
+    let published = article.published.as_deref().and_then(dates::parse_iso);
     let text = text::Text::new(&article.paragraphs);
     entities::find_entities(article, &text);
-    dates::find_dates(article, &text, reference);
+    dates::find_dates(
+        article,
+        &text,
+        published.or(given_reference),
+        published.is_some(),
+    );
     // Last: quotes resolve speakers through the entities found above.
     quotes::find_quotes(article);
 }

@@ -110,11 +110,12 @@ pub(crate) fn load_config(path: Option<&PathBuf>) -> Result<Config, engine::Engi
     }
 }
 
-pub(crate) fn check_date(
+/// The `--reference-date` in force: the one given (checked), else today in the local time zone.
+pub(crate) fn reference_date(
     date: Option<String>,
 ) -> Result<Option<String>, Box<dyn std::error::Error>> {
     match date {
-        None => Ok(None),
+        None => Ok(Some(jiff::ZonedDateTime::now().date().to_string())),
         Some(date) if analyze::is_iso_date(&date) => Ok(Some(date)),
         Some(date) => {
             Err(format!("--reference-date must be a date like 2022-05-01, not `{date}`").into())
@@ -131,7 +132,7 @@ fn run(args: RunArgs) -> CliResult {
         plugin_folders: args.plugin_folders,
         quiet: args.quiet,
         analyze: analyze::Options {
-            reference_date: check_date(args.reference_date)?,
+            reference_date: reference_date(args.reference_date)?,
         },
     };
     if options.inputs.is_empty() && config.inputs.is_empty() {
@@ -159,7 +160,7 @@ fn run(args: RunArgs) -> CliResult {
 }
 
 fn inspect(args: InspectArgs) -> CliResult {
-    let reference_date = check_date(args.reference_date)?;
+    let reference_date = self::reference_date(args.reference_date)?;
     let mut reader = ingest::InputSet::new([args.input.clone()]).read(ingest::Limits::default());
     let raw = match reader.next() {
         Some(Ok(raw)) => raw,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::Args;
 use engine::{StreamOptions, StreamSummary};
 
-use crate::{CliResult, check_date, load_config};
+use crate::{CliResult, load_config, reference_date};
 
 /// Reads JSON Lines on standard input and writes exactly one JSON line to standard output per
 /// line read, in input order. Made to run as one process per partition under Apache Spark (see
@@ -79,7 +79,7 @@ pub(crate) fn stream(args: StreamArgs) -> CliResult {
         threads: args.threads,
         plugin_folders: args.plugin_folders,
         analyze: analyze::Options {
-            reference_date: check_date(args.reference_date)?,
+            reference_date: reference_date(args.reference_date)?,
         },
         source_path: args.source_path,
         source_lines: !args.no_source_line,

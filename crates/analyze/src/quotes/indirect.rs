@@ -1,6 +1,8 @@
 //! Reported speech without quotation marks: "Lavrov said that Moscow supports peace
 //! negotiations", "The talks had been derailed, Putin said", "According to X, …".
 
+use article::EntityKind;
+
 use super::attribute::{self, Attribution, Cue};
 use super::doc::Doc;
 
@@ -675,6 +677,17 @@ fn stance(
         },
     };
     let speaker = attribute::subject_of_cue(doc, paragraph, start, subject_end, verb + 1, start)?;
+    // A stance verb has no speech in it, so its subject must be someone who can hold a view:
+    // "a Republican critic … who accused" is not spoken by "Republican".
+    let holds_views = speaker.0.entity.is_some_and(|entity| {
+        matches!(
+            doc.kind(entity),
+            EntityKind::Person | EntityKind::Organization
+        )
+    });
+    if !holds_views {
+        return None;
+    }
     Some(Reported {
         paragraph,
         toks,
