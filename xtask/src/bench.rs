@@ -205,9 +205,32 @@ fn measure(options: &Options, binary: &Path, scratch: &Path) -> Result {
         print_progress(large_rows.last());
     }
     rows.extend(large_rows);
-    let table = render(&rows, options);
+    // What exporting to JSON Lines + SQLite costs, on the largest real corpus, one thread.
+    let mut export = None;
+    if options.corpora.is_empty() {
+        let (name, path) = corpora.last().cloned().unwrap_or_default();
+        let config = root().join("xtask/bench/pipeline-sqlite.toml");
+        let mut samples = Vec::new();
+        for _ in 0..options.repeat {
+            samples.push(run_once(binary, &config, &path, 1, scratch)?);
+        }
+        let row = row(
+            &format!("{name} (JSON Lines + SQLite)"),
+            1,
+            tree_bytes(&path),
+            &samples,
+        );
+        print_progress(Some(&row));
+        export = Some(row);
+    }
+    let mut table = render(&rows, options);
+    if let Some(export) = &export {
+        table.push_str(&render_export(export));
+    }
+    let targets = targets(&rows, export.as_ref());
+    table.push_str(&render_targets(&targets));
     println!("\n{table}");
-    let json = summary_json(&rows);
+    let json = summary_json(&rows, export.as_ref(), &targets);
     println!("{json}");
     if options.write_docs {
         write_docs(&table, &json, options)?;
@@ -258,12 +281,22 @@ fn run_once(
     if !status.success() {
         return Err(format!("copydesk run {} failed ({status})", input.display()).into());
     }
-    let report = fs::read_to_string(out.join("report.json"))?;
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("report.json"))?)?;
+    let number = |key: &str| report[key].as_f64().unwrap_or(0.0);
     Ok(Sample {
         seconds,
-        n_articles: json_number(&report, "n_exported").unwrap_or(0.0) as u64,
-        peak_rss: json_number(&report, "peak_rss_bytes").unwrap_or(0.0) as u64,
-        stages: json_object_numbers(&report, "stage_seconds"),
+        n_articles: number("n_exported") as u64,
+        peak_rss: number("peak_rss_bytes") as u64,
+        stages: report["stage_seconds"]
+            .as_object()
+            .map(|stages| {
+                stages
+                    .iter()
+                    .filter_map(|(stage, seconds)| Some((stage.clone(), seconds.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -369,29 +402,159 @@ fn render(rows: &[Row], options: &Options) -> String {
     out
 }
 
-fn summary_json(rows: &[Row]) -> String {
-    let items: Vec<String> = rows
+/// Share of the summed stage time spent in stages whose name starts with `prefix`.
+fn share(row: &Row, prefix: &str) -> f64 {
+    let total: f64 = row.stages.values().sum();
+    let part: f64 = row
+        .stages
         .iter()
-        .map(|row| {
-            let total: f64 = row.stages.values().sum();
-            let shares: Vec<String> = row
-                .stages
-                .iter()
-                .map(|(stage, seconds)| format!("\"{stage}\":{:.4}", seconds / total.max(1e-9)))
-                .collect();
+        .filter(|(stage, _)| stage.starts_with(prefix))
+        .map(|(_, seconds)| seconds)
+        .sum();
+    part / total.max(1e-9)
+}
+
+fn render_export(export: &Row) -> String {
+    let stages: Vec<String> = export
+        .stages
+        .iter()
+        .filter(|(stage, _)| stage.starts_with("export:"))
+        .map(|(stage, seconds)| {
             format!(
-                "{{\"corpus\":\"{}\",\"threads\":{},\"articles\":{},\"articles_per_s\":{:.1},\"mb_per_s\":{:.3},\"peak_rss_bytes\":{},\"stage_share\":{{{}}}}}",
-                row.corpus.replace('"', "'"),
-                row.threads,
-                row.n_articles,
-                row.median(),
-                row.mb_per_s(),
-                row.peak_rss,
-                shares.join(",")
+                "`{stage}` {:.3} ms/article",
+                1e3 * seconds / export.n_articles.max(1) as f64
             )
         })
         .collect();
-    format!("{{\"bench\":[{}]}}", items.join(","))
+    format!(
+        "\nExport, {} at 1 thread: {:.0} articles/s; exporting is {:.1} % of the summed stage time ({}).\n",
+        export.corpus,
+        export.median(),
+        100.0 * share(export, "export:"),
+        stages.join(", ")
+    )
+}
+
+/// One product target: what it asks, what was measured, whether it holds.
+struct Target {
+    name: &'static str,
+    wanted: String,
+    measured: String,
+    holds: bool,
+}
+
+fn targets(rows: &[Row], export: Option<&Row>) -> Vec<Target> {
+    let mut targets = Vec::new();
+    let find = |corpus: &str, threads: usize| {
+        rows.iter()
+            .find(|row| row.corpus == corpus && row.threads == threads)
+    };
+    if let Some(one) = find("bbc", 1) {
+        targets.push(Target {
+            name: "BBC, 1 thread",
+            wanted: "≥ 1700 articles/s".into(),
+            measured: format!("{:.0} articles/s", one.median()),
+            holds: one.median() >= 1700.0,
+        });
+        if let Some(two) = find("bbc", 2) {
+            let ratio = two.median() / one.median().max(1e-9);
+            targets.push(Target {
+                name: "BBC, 2 threads vs 1",
+                wanted: "≥ 1.8×".into(),
+                measured: format!("{ratio:.2}×"),
+                holds: ratio >= 1.8,
+            });
+        }
+        let encode = share(one, "encode");
+        targets.push(Target {
+            name: "plugin boundary, host side (encode)",
+            wanted: "≤ 10 % with the plugins' decoding (see below)".into(),
+            measured: format!("{:.1} %", 100.0 * encode),
+            holds: encode <= 0.10,
+        });
+    }
+    let bbc_peak = rows
+        .iter()
+        .filter(|row| row.corpus == "bbc")
+        .map(|row| row.peak_rss)
+        .max();
+    if let Some(large) = rows.iter().find(|row| row.corpus.starts_with("large")) {
+        let mb = large.peak_rss as f64 / 1e6;
+        let within = bbc_peak.map(|peak| large.peak_rss as f64 / peak.max(1) as f64);
+        targets.push(Target {
+            name: "peak RSS, generated corpus",
+            wanted: "≤ 200 MB and ≤ 1.2 × the BBC peak".into(),
+            measured: match within {
+                Some(ratio) => format!("{mb:.0} MB, {ratio:.2} × BBC"),
+                None => format!("{mb:.0} MB"),
+            },
+            holds: mb <= 200.0 && within.is_none_or(|ratio| ratio <= 1.2),
+        });
+    }
+    if let Some(export) = export {
+        let exporting = share(export, "export:");
+        targets.push(Target {
+            name: "JSON Lines + SQLite export",
+            wanted: "< 25 % of the run".into(),
+            measured: format!("{:.1} %", 100.0 * exporting),
+            holds: exporting < 0.25,
+        });
+    }
+    targets
+}
+
+fn render_targets(targets: &[Target]) -> String {
+    if targets.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n| target | wanted | measured | holds |\n|---|---|---|---|\n");
+    for target in targets {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            target.name,
+            target.wanted,
+            target.measured,
+            if target.holds { "yes" } else { "**no**" }
+        ));
+    }
+    out
+}
+
+fn summary_json(rows: &[Row], export: Option<&Row>, targets: &[Target]) -> String {
+    let row_json = |row: &Row| {
+        let total: f64 = row.stages.values().sum();
+        let shares: serde_json::Map<String, serde_json::Value> = row
+            .stages
+            .iter()
+            .map(|(stage, seconds)| {
+                let share = (seconds / total.max(1e-9) * 1e4).round() / 1e4;
+                (stage.clone(), share.into())
+            })
+            .collect();
+        serde_json::json!({
+            "corpus": row.corpus,
+            "threads": row.threads,
+            "articles": row.n_articles,
+            "articles_per_s": (row.median() * 10.0).round() / 10.0,
+            "mb_per_s": (row.mb_per_s() * 1e3).round() / 1e3,
+            "peak_rss_bytes": row.peak_rss,
+            "stage_share": shares,
+        })
+    };
+    let summary = serde_json::json!({
+        "bench": rows.iter().map(row_json).collect::<Vec<_>>(),
+        "export": export.map(row_json),
+        "targets": targets
+            .iter()
+            .map(|target| serde_json::json!({
+                "target": target.name,
+                "wanted": target.wanted,
+                "measured": target.measured,
+                "holds": target.holds,
+            }))
+            .collect::<Vec<_>>(),
+    });
+    summary.to_string()
 }
 
 fn write_docs(table: &str, json: &str, options: &Options) -> Result {
@@ -423,7 +586,7 @@ fn write_docs(table: &str, json: &str, options: &Options) -> Result {
     let text = format!(
         "# Performance\n\nMeasured by `{command}` on {date}, on a machine with {cores} cores ({cpu}), shared with other work. \
 Throughput is articles exported per wall-clock second of a whole `copydesk run` (process start to exit), \
-median of the repeats, with the spread. Pipeline: `xtask/bench/pipeline.toml`.\n\n{table}\n```json\n{json}\n```\n",
+median of the repeats, with the spread. Pipeline: `xtask/bench/pipeline.toml` (the default pipeline's classifiers, JSON Lines export); the export line uses `xtask/bench/pipeline-sqlite.toml`.\n\n{table}\n```json\n{json}\n```\n",
         date = crate::today(),
     );
     fs::write(root().join("docs/performance.md"), text)?;
@@ -488,11 +651,12 @@ fn generate_large(source: &Path, out: &Path, target_bytes: u64) -> Result<(u64, 
     let (mut n_records, mut n_bytes) = (0u64, 0u64);
     'outer: for copy in 0.. {
         for (idx, (title, body)) in articles.iter().enumerate() {
-            let line = format!(
-                "{{\"id\":\"bench-{copy}-{idx}\",\"title\":{},\"text\":{}}}\n",
-                json_string(title),
-                json_string(body)
-            );
+            let record = serde_json::json!({
+                "id": format!("bench-{copy}-{idx}"),
+                "title": title,
+                "text": body,
+            });
+            let line = format!("{record}\n");
             writer.write_all(line.as_bytes())?;
             n_records += 1;
             n_bytes += line.len() as u64;
@@ -503,57 +667,4 @@ fn generate_large(source: &Path, out: &Path, target_bytes: u64) -> Result<(u64, 
     }
     writer.flush()?;
     Ok((n_records, n_bytes))
-}
-
-fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// The number after `"key":` in a JSON text (report.json is flat enough for this).
-fn json_number(json: &str, key: &str) -> Option<f64> {
-    let at = json.find(&format!("\"{key}\""))?;
-    let rest = json[at + key.len() + 2..]
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start();
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | 'E' | '+')))
-        .unwrap_or(rest.len());
-    rest[..end].parse().ok()
-}
-
-/// The `"name": number` pairs of a flat JSON object under `key`.
-fn json_object_numbers(json: &str, key: &str) -> BTreeMap<String, f64> {
-    let mut map = BTreeMap::new();
-    let Some(at) = json.find(&format!("\"{key}\"")) else {
-        return map;
-    };
-    let Some(open) = json[at..].find('{') else {
-        return map;
-    };
-    let Some(close) = json[at + open..].find('}') else {
-        return map;
-    };
-    for pair in json[at + open + 1..at + open + close].split(',') {
-        if let Some((name, value)) = pair.split_once(':')
-            && let Ok(value) = value.trim().parse::<f64>()
-        {
-            map.insert(name.trim().trim_matches('"').to_string(), value);
-        }
-    }
-    map
 }
