@@ -222,3 +222,40 @@ fn bbc_corpus_is_exported_whole_and_identically_with_1_and_2_threads() {
         "BBC output differs between 1 and 2 threads"
     );
 }
+
+#[test]
+fn the_summary_names_the_files_written_and_how_to_open_them() {
+    let out = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    // An old file from some earlier run is not this run's output.
+    std::fs::write(out.path().join("old.csv"), "a\n").unwrap_or_else(|error| panic!("{error}"));
+    let mtime = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(out.path().join("old.csv"))
+        .and_then(|file| file.set_modified(mtime))
+        .unwrap_or_else(|error| panic!("{error}"));
+    let plugins = plugin_folder(DEFAULT_PLUGINS);
+    let output = copydesk(&[
+        "run",
+        "tests/fixtures/corpus",
+        "--out",
+        &out.path().to_string_lossy(),
+        "--plugins",
+        &plugins.path().to_string_lossy(),
+    ]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for file in [
+        "articles.jsonl",
+        "articles.sqlite",
+        "report.html",
+        "report.json",
+    ] {
+        assert!(stderr.contains(file), "{file} not named: {stderr}");
+    }
+    assert!(
+        stderr.contains("report.html   ← open in a browser"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("old.csv"), "{stderr}");
+}

@@ -1,7 +1,8 @@
 //! The `copydesk` command line.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
 
 use clap::{Args, Parser, Subcommand};
 use engine::{Config, RunOptions};
@@ -124,6 +125,10 @@ pub(crate) fn reference_date(
 }
 
 fn run(args: RunArgs) -> CliResult {
+    // File times are coarse on some file systems: anything written from a second before the
+    // start counts as this run's.
+    let now = SystemTime::now();
+    let started = now.checked_sub(Duration::from_secs(1)).unwrap_or(now);
     let config = load_config(args.config.as_ref())?;
     let options = RunOptions {
         inputs: args.inputs,
@@ -149,6 +154,9 @@ fn run(args: RunArgs) -> CliResult {
             report.threads,
             args.out.display()
         );
+        for (path, hint) in written_files(&args.out, started) {
+            eprintln!("  {}{hint}", path.display());
+        }
         if report.n_rejected > 0 {
             eprintln!(
                 "copydesk: reasons for the rejects are in {}",
@@ -157,6 +165,44 @@ fn run(args: RunArgs) -> CliResult {
         }
     }
     Ok(())
+}
+
+/// The files of `out` this run wrote (modified since it started), sorted, each with a hint on
+/// how to open it.
+fn written_files(out: &Path, started: SystemTime) -> Vec<(PathBuf, &'static str)> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .metadata()
+                .and_then(|metadata| metadata.modified())
+                .is_ok_and(|modified| modified >= started)
+        })
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.is_file()
+                && !path
+                    .file_name()
+                    .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let hint = match path.extension().and_then(|extension| extension.to_str()) {
+                Some("html") => "   ← open in a browser",
+                Some("sqlite") => "   ← sqlite3, DB Browser, Datasette (queries: docs/sqlite.md)",
+                Some("parquet") => "   ← pandas, polars, DuckDB",
+                Some("csv") => "   ← a spreadsheet or pandas",
+                _ => "",
+            };
+            (path, hint)
+        })
+        .collect()
 }
 
 fn inspect(args: InspectArgs) -> CliResult {

@@ -117,29 +117,37 @@ impl Processor {
         analyze::analyze(&mut article, &self.options);
         times.analyze += started.elapsed();
 
-        self.classify(&mut article, times)?;
         let started = Instant::now();
         let json = encode(&article);
+        times.encode += started.elapsed();
+        if self.classifiers.is_empty() {
+            return Ok(json);
+        }
+        self.classify(&mut article, &json, times)?;
+        // The exporters get the same bytes with the labels spliced in: the article is encoded
+        // once, not once more after classification.
+        let started = Instant::now();
+        let json = with_labels(json, &article);
         times.encode += started.elapsed();
         Ok(json)
     }
 
-    fn classify(&self, article: &mut Article, times: &mut StageTimes) -> Result<(), String> {
-        if self.classifiers.is_empty() {
-            return Ok(());
-        }
+    /// Runs every classifier on the article's JSON (encoded once for all of them) and merges
+    /// their labels into the article.
+    fn classify(
+        &self,
+        article: &mut Article,
+        json: &[u8],
+        times: &mut StageTimes,
+    ) -> Result<(), String> {
         if times.classify.len() < self.classifiers.len() {
             times
                 .classify
                 .resize(self.classifiers.len(), Duration::ZERO);
         }
-        let started = Instant::now();
-        // Encoded once for all classifiers of this stage.
-        let json = encode(article);
-        times.encode += started.elapsed();
         for (classifier_idx, classifier) in self.classifiers.iter().enumerate() {
             let started = Instant::now();
-            let result = classifier.classify(&json);
+            let result = classifier.classify(json);
             times.classify[classifier_idx] += started.elapsed();
             let labels = result.map_err(|error| error.to_string())?;
             article.labels.insert(classifier.name().to_string(), labels);
@@ -148,8 +156,69 @@ impl Processor {
     }
 }
 
+/// The article's JSON given its JSON from before classification (`before`, encoded by
+/// [`encode`] while the labels were those of the input) with `article.labels` in place of the
+/// old labels: byte for byte what [`encode`] gives for `article`.
+///
+/// `Article` serialises its fields in declaration order, so the top-level `"labels"` member is
+/// the one followed by `,"quotes":`. A key cannot occur inside a JSON string (its quotes would
+/// be escaped) and no nested type has a `labels` field, so when the input had no labels the
+/// marker below occurs exactly once; in any other case the article is simply encoded again.
+fn with_labels(before: Vec<u8>, article: &Article) -> Vec<u8> {
+    const MARKER: &[u8] = b",\"labels\":{},\"quotes\":";
+    let mut found = memchr::memmem::find_iter(&before, MARKER);
+    let (Some(at), None) = (found.next(), found.next()) else {
+        return encode(article);
+    };
+    let Ok(labels) = serde_json::to_vec(&article.labels) else {
+        return encode(article);
+    };
+    let mut json = Vec::with_capacity(before.len() + labels.len());
+    json.extend_from_slice(&before[..at]);
+    json.extend_from_slice(b",\"labels\":");
+    json.extend_from_slice(&labels);
+    json.extend_from_slice(b",\"quotes\":");
+    json.extend_from_slice(&before[at + MARKER.len()..]);
+    json
+}
+
 /// Compact JSON of an article. Serialising our own model to memory cannot fail; were it to,
 /// the article would go out as an empty object rather than take the run down.
 pub fn encode(article: &Article) -> Vec<u8> {
     serde_json::to_vec(article).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use article::{Article, Label};
+
+    use super::{encode, with_labels};
+
+    #[test]
+    fn spliced_labels_give_the_bytes_of_a_full_encode() {
+        let mut article = Article::new("a");
+        article.headline = r#"A headline with ,"labels":{},"quotes": in it"#.to_string();
+        article.paragraphs = vec![r#"And ,"labels":{},"quotes":[] in the body."#.to_string()];
+        let before = encode(&article);
+        article
+            .labels
+            .insert("topic".to_string(), vec![Label::new("world", 0.9)]);
+        article
+            .labels
+            .insert("language".to_string(), vec![Label::new("en", 1.0)]);
+        assert_eq!(with_labels(before, &article), encode(&article));
+    }
+
+    #[test]
+    fn input_labels_are_replaced_by_a_full_encode() {
+        let mut article = Article::new("a");
+        article
+            .labels
+            .insert("old".to_string(), vec![Label::new("x", 1.0)]);
+        let before = encode(&article);
+        article
+            .labels
+            .insert("new".to_string(), vec![Label::new("y", 1.0)]);
+        assert_eq!(with_labels(before, &article), encode(&article));
+    }
 }
