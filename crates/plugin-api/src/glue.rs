@@ -6,7 +6,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::abi::{self, Bytes, STATUS_ERROR, STATUS_OK, STATUS_PANIC, Sink};
 use crate::sdk::{Classifier, ExportContext, Exporter, PluginError, Record};
-use article::Article;
 
 #[derive(serde::Deserialize)]
 struct CreateConfig {
@@ -107,7 +106,7 @@ pub unsafe extern "C" fn classify<C: Classifier>(
         let classifier = unsafe { &*instance.cast::<C>() };
         // SAFETY: the host lends the article bytes for this call.
         let bytes = unsafe { article.as_slice() };
-        let article: Article = serde_json::from_slice(bytes)
+        let article = crate::decode::article(bytes, C::READS)
             .map_err(|decode| PluginError(format!("cannot decode article: {decode}")))?;
         let labels = classifier.classify(&article)?;
         let json = serde_json::to_vec(&labels)?;

@@ -29,9 +29,12 @@
 //! ```
 
 pub mod abi;
+mod decode;
 #[doc(hidden)]
 pub mod glue;
 mod sdk;
 
 pub use article::{self, Article, Label};
-pub use sdk::{AtomicFile, Classifier, ExportContext, Exporter, NoOptions, PluginError, Record};
+pub use sdk::{
+    AtomicFile, Classifier, ExportContext, Exporter, NoOptions, PluginError, Reads, Record,
+};

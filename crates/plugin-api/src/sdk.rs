@@ -52,10 +52,69 @@ pub trait Classifier: Send + Sync + Sized + 'static {
     /// Options from the plugin's table in `copydesk.toml`. Use `#[serde(deny_unknown_fields)]`
     /// so a misspelt option is an error at load time.
     type Options: DeserializeOwned;
+    /// What `classify` reads of the article. The SDK decodes only that from the JSON the host
+    /// sends and leaves the rest of the `Article` empty: for a classifier of the text, decoding
+    /// the quotes, entities and dates it never looks at can cost more than classifying. The
+    /// default is everything; see [`Reads`].
+    const READS: Reads = Reads::EVERYTHING;
     /// Builds the classifier; called once, before any article.
     fn new(options: Self::Options) -> Result<Self, PluginError>;
     /// Labels for one article, best first.
     fn classify(&self, article: &Article) -> Result<Vec<Label>, PluginError>;
+}
+
+/// The parts of an article a [`Classifier`] reads ([`Classifier::READS`]). The text and
+/// metadata (headline, paragraphs, source, byline, dates of publication, boilerplate, credits,
+/// repairs, labels) are always decoded; the results of the analysis (`quotes`, `entities`,
+/// `dates`), by far the largest part of an analysed article, only when asked for:
+///
+/// ```ignore
+/// const READS: Reads = Reads::TEXT.and_entities();
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reads {
+    pub(crate) quotes: bool,
+    pub(crate) entities: bool,
+    pub(crate) dates: bool,
+}
+
+impl Reads {
+    /// The whole article (the default).
+    pub const EVERYTHING: Reads = Reads {
+        quotes: true,
+        entities: true,
+        dates: true,
+    };
+    /// The text and metadata; `quotes`, `entities` and `dates` are left empty.
+    pub const TEXT: Reads = Reads {
+        quotes: false,
+        entities: false,
+        dates: false,
+    };
+
+    /// These parts and the quotes.
+    pub const fn and_quotes(self) -> Reads {
+        Reads {
+            quotes: true,
+            ..self
+        }
+    }
+
+    /// These parts and the entities.
+    pub const fn and_entities(self) -> Reads {
+        Reads {
+            entities: true,
+            ..self
+        }
+    }
+
+    /// These parts and the date mentions.
+    pub const fn and_dates(self) -> Reads {
+        Reads {
+            dates: true,
+            ..self
+        }
+    }
 }
 
 /// What an exporter is told when it opens.

@@ -91,10 +91,10 @@ pub fn metrics(truth: &[usize], predicted: &[usize], n_classes: usize) -> Metric
         if let Some(count) = n_predicted.get_mut(guess) {
             *count += 1;
         }
-        if actual == guess {
-            if let Some(count) = true_positives.get_mut(actual) {
-                *count += 1;
-            }
+        if actual == guess
+            && let Some(count) = true_positives.get_mut(actual)
+        {
+            *count += 1;
         }
     }
     let ratio = |num: usize, den: usize| {

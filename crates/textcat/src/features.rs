@@ -164,12 +164,18 @@ pub(crate) fn count_features(config: &FeatureConfig, parts: &[&str], scratch: &m
     for part in parts {
         for token in part.unicode_words() {
             word.clear();
-            for c in token.chars() {
-                match c {
-                    // Typographic apostrophes are spelt both ways in news text.
-                    '\u{2019}' | '\u{2018}' => word.push('\''),
-                    c if c.is_ascii() => word.push(c.to_ascii_lowercase()),
-                    c => word.extend(c.to_lowercase()),
+            if token.is_ascii() {
+                // Most words: no typographic apostrophe, and lower-casing is per byte.
+                word.push_str(token);
+                word.make_ascii_lowercase();
+            } else {
+                for c in token.chars() {
+                    match c {
+                        // Typographic apostrophes are spelt both ways in news text.
+                        '\u{2019}' | '\u{2018}' => word.push('\''),
+                        c if c.is_ascii() => word.push(c.to_ascii_lowercase()),
+                        c => word.extend(c.to_lowercase()),
+                    }
                 }
             }
             let hash = xxh3_64(word.as_bytes());
@@ -196,14 +202,23 @@ fn push_char_ngrams(
 ) {
     word.insert(0, '<');
     word.push('>');
-    char_offsets.clear();
-    char_offsets.extend(word.char_indices().map(|(offset, _)| offset));
-    char_offsets.push(word.len());
-    let n_chars = char_offsets.len() - 1;
     let (min_n, max_n) = (
         usize::from(config.char_ngram_min),
         usize::from(config.char_ngram_max),
     );
+    if word.is_ascii() {
+        // One byte per character: the n-grams are byte windows (same order as below).
+        for n in min_n..=max_n {
+            for gram in word.as_bytes().windows(n) {
+                chars.add(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)), 1.0);
+            }
+        }
+        return;
+    }
+    char_offsets.clear();
+    char_offsets.extend(word.char_indices().map(|(offset, _)| offset));
+    char_offsets.push(word.len());
+    let n_chars = char_offsets.len() - 1;
     for n in min_n..=max_n.min(n_chars) {
         for start in 0..=(n_chars - n) {
             let gram = &word.as_bytes()[char_offsets[start]..char_offsets[start + n]];
@@ -213,9 +228,14 @@ fn push_char_ngrams(
 }
 
 /// Turns the counts in `scratch` into the final unit-length vector in `scratch.vector`.
-/// `lookup(bucket)` gives the inverse document frequency of a bucket and the key under which its
-/// value is stored in the vector (the bucket itself, or a model row, looked up only once).
-pub(crate) fn weigh(scratch: &mut Scratch, lookup: impl Fn(u32) -> (f32, u32)) {
+/// `key_of(bucket)` gives the key under which a bucket's value is stored in the vector (the
+/// bucket itself, or a model row, looked up only once), `idf_of(key)` its inverse document
+/// frequency.
+pub(crate) fn weigh(
+    scratch: &mut Scratch,
+    key_of: impl Fn(u32) -> u32,
+    idf_of: impl Fn(u32) -> f32,
+) {
     let Scratch {
         words,
         chars,
@@ -231,12 +251,17 @@ pub(crate) fn weigh(scratch: &mut Scratch, lookup: impl Fn(u32) -> (f32, u32)) {
     };
     for group in [&words.entries, &chars.entries] {
         let start = vector.len();
+        // Keys first, then idfs: at prediction both are lookups at random places in model
+        // tables that the rest of the pipeline has mostly evicted from the cache. In separate
+        // loops no lookup waits for another, so the processor overlaps their cache misses.
+        vector.extend(group.iter().map(|&(bucket, _)| (key_of(bucket), 0.0)));
         let mut sum_squares = 0.0f32;
-        for &(bucket, count) in group {
-            let (idf, key) = lookup(bucket);
-            let value = (1.0 + count.ln()) * idf;
+        for (entry, &(_, count)) in vector[start..].iter_mut().zip(group) {
+            // Most features occur once, and ln(1) is exactly 0: skip the call.
+            let tf = if count == 1.0 { 1.0 } else { 1.0 + count.ln() };
+            let value = tf * idf_of(entry.0);
             sum_squares += value * value;
-            vector.push((key, value));
+            entry.1 = value;
         }
         if sum_squares > 0.0 {
             let scale = group_scale / sum_squares.sqrt();

@@ -133,7 +133,7 @@ pub(crate) fn train(examples: &[(String, String)], config: &TrainConfig) -> Mode
         for (&bucket, &count) in indices.iter().zip(values) {
             scratch.chars.add(bucket, count);
         }
-        features::weigh(&mut scratch, |bucket| (idf_of(bucket), bucket));
+        features::weigh(&mut scratch, |bucket| bucket, idf_of);
         // Rare buckets count towards the length, as unknown buckets do at prediction time, but
         // get no weight.
         vectors.push_row(scratch.vector.iter().filter_map(|&(bucket, value)| {

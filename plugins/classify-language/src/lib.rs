@@ -2,7 +2,7 @@
 //! confidence, with `reliable` as the detector judges it. Text too short to judge is `und`
 //! (undetermined) rather than a guess.
 
-use plugin_api::{Article, Classifier, Label, PluginError};
+use plugin_api::{Article, Classifier, Label, PluginError, Reads};
 use serde::Deserialize;
 
 /// Options of the `language` classifier.
@@ -12,7 +12,7 @@ pub struct Options {
     /// Fewer letters than this and the answer is `und`.
     #[serde(default = "default_min_chars")]
     pub min_chars: usize,
-    /// Characters of body text looked at; the first paragraphs are plenty.
+    /// Bytes of text looked at (headline, then paragraphs); the first paragraphs are plenty.
     #[serde(default = "default_max_chars")]
     pub max_chars: usize,
 }
@@ -21,8 +21,14 @@ fn default_min_chars() -> usize {
     20
 }
 
+/// The language saturates within a few hundred characters, and whatlang's time grows with the
+/// text. On the 2,225 BBC articles and the 294 samples, 500 bytes (the headline and the first
+/// two or three paragraphs) give the same language as 2,000 for every article, in about two
+/// thirds of the time; from 400 down some articles get another language. The confidence of 7
+/// of the 2,519 articles changes (all English either way: a near tie between two languages on
+/// more or less text).
 fn default_max_chars() -> usize {
-    2000
+    500
 }
 
 /// The classifier.
@@ -34,6 +40,9 @@ impl Classifier for Language {
     const NAME: &'static str = "language";
     const DESCRIPTION: &'static str = "language of the article (ISO 639-1), by whatlang";
     type Options = Options;
+    // Only the headline and paragraphs: the SDK skips the analysis (quotes, entities, dates),
+    // most of the record and of its decoding time.
+    const READS: Reads = Reads::TEXT;
 
     fn new(options: Options) -> Result<Self, PluginError> {
         if options.max_chars < options.min_chars {

@@ -29,7 +29,7 @@
 //! licence; its notice is in `crates/tone/data/LICENSE-VADER.txt` and how our copy was derived
 //! in `crates/tone/data/README.md`.
 
-use plugin_api::{Article, Classifier, Label, PluginError};
+use plugin_api::{Article, Classifier, Label, PluginError, Reads};
 use serde::{Deserialize, Deserializer};
 
 /// Options of the `tone` classifier.
@@ -65,6 +65,9 @@ impl Classifier for Tone {
     const DESCRIPTION: &'static str =
         "document tone in [-1, 1] and GDELT V2Tone scores, from the VADER lexicon";
     type Options = Options;
+    // Only the headline and paragraphs: the SDK skips the analysis (quotes, entities, dates),
+    // most of the record and of its decoding time.
+    const READS: Reads = Reads::TEXT;
 
     fn new(options: Options) -> Result<Self, PluginError> {
         if !(0.0..1.0).contains(&options.threshold) {

@@ -19,7 +19,7 @@
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use plugin_api::{Article, Classifier, Label, PluginError};
+use plugin_api::{Article, Classifier, Label, PluginError, Reads};
 use serde::{Deserialize, Deserializer};
 use textcat::Model;
 
@@ -46,6 +46,9 @@ impl Classifier for Topic {
     const DESCRIPTION: &'static str =
         "news topic (default model: world, sports, business, science-technology), by textcat";
     type Options = Options;
+    // Only the headline and paragraphs: the SDK skips the analysis (quotes, entities, dates),
+    // most of the record and of its decoding time.
+    const READS: Reads = Reads::TEXT;
 
     fn new(options: Options) -> Result<Self, PluginError> {
         let top = match options.top {
