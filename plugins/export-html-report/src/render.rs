@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
+use std::io;
 
 use plugin_api::article::{Article, EntityKind};
 
@@ -18,9 +19,10 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inl
 /// Rows of the article list shown at once.
 const PAGE_ROWS: usize = 500;
 
-/// The whole page.
-pub fn page(corpus: &Corpus, options: &Options) -> String {
-    let mut html = String::with_capacity(64 * 1024 + corpus.rows.len() * 200);
+/// Writes the whole page. The sections are built as one string; the inlined views, most of the
+/// page, go straight from the corpus to `out` rather than being copied into it first.
+pub fn write_page(out: &mut impl io::Write, corpus: &Corpus, options: &Options) -> io::Result<()> {
+    let mut html = String::with_capacity(64 * 1024);
     let title = escape(&options.title);
     let _ = write!(
         html,
@@ -46,16 +48,18 @@ pub fn page(corpus: &Corpus, options: &Options) -> String {
     entities(&mut html, corpus, options);
     article_list(&mut html, corpus, options);
     html.push_str("</main>\n");
+    out.write_all(html.as_bytes())?;
     for (idx, view) in corpus.views.iter().enumerate() {
-        let _ = writeln!(html, r#"<template id="view-{idx}">{view}</template>"#);
+        write!(out, r#"<template id="view-{idx}">"#)?;
+        out.write_all(view.as_bytes())?;
+        out.write_all(b"</template>\n")?;
     }
     let rows = serde_json::to_string(&corpus.rows).unwrap_or_else(|_| "[]".to_string());
-    let _ = write!(
-        html,
+    write!(
+        out,
         "<script type=\"application/json\" id=\"article-rows\">{}</script>\n<script>const PAGE_ROWS = {PAGE_ROWS};\n{SCRIPT}</script>\n</body>\n</html>\n",
         script_safe(&rows),
-    );
-    html
+    )
 }
 
 fn overview(html: &mut String, corpus: &Corpus) {
@@ -272,7 +276,9 @@ fn article_list(html: &mut String, corpus: &Corpus, options: &Options) {
 /// The analysed view of one article: the text with quotes highlighted and entities marked,
 /// then its quotes, entities and dates.
 pub fn article_view(article: &Article, options: &Options) -> String {
-    let mut view = String::new();
+    // The text and its markup, without growing the string step by step.
+    let text_bytes: usize = article.paragraphs.iter().map(String::len).sum();
+    let mut view = String::with_capacity(2 * text_bytes + 1024);
     let _ = write!(
         view,
         "<article><h2>{}</h2><p class=\"meta\">{} · {} · <code>{}</code></p>",
@@ -305,11 +311,9 @@ pub fn article_view(article: &Article, options: &Options) -> String {
     }
     view.push_str(r#"<p class="legend"><mark class="q">quote</mark> <span class="e e-person">person</span> <span class="e e-organization">organisation</span> <span class="e e-place">place</span> <span class="e e-other">other name</span></p>"#);
     for (paragraph_idx, paragraph) in article.paragraphs.iter().enumerate() {
-        let _ = write!(
-            view,
-            "<p class=\"body\">{}</p>",
-            marked_paragraph(article, paragraph_idx, paragraph)
-        );
+        view.push_str("<p class=\"body\">");
+        marked_paragraph(&mut view, article, paragraph_idx, paragraph);
+        view.push_str("</p>");
     }
     if !article.quotes.is_empty() {
         view.push_str(r#"<h3>Quotes</h3><ol class="quotes">"#);
@@ -368,57 +372,74 @@ pub fn article_view(article: &Article, options: &Options) -> String {
     view
 }
 
-/// A paragraph with quote spans in `<mark>` and entity mentions in `<span>`. Each code point
-/// gets the quote and the entity covering it; a new element starts wherever either changes,
-/// so overlapping spans never produce badly nested markup.
-fn marked_paragraph(article: &Article, paragraph_idx: usize, paragraph: &str) -> String {
-    let chars: Vec<char> = paragraph.chars().collect();
-    let mut quote_at: Vec<Option<usize>> = vec![None; chars.len()];
-    let mut entity_at: Vec<Option<usize>> = vec![None; chars.len()];
-    for (quote_idx, quote) in article.quotes.iter().enumerate() {
-        for span in quote
-            .spans
-            .iter()
-            .filter(|span| span.paragraph == paragraph_idx)
-        {
-            for slot in quote_at.iter_mut().take(span.end).skip(span.start) {
-                *slot = Some(quote_idx);
-            }
+/// Writes a paragraph with quote spans in `<mark>` and entity mentions in `<span>`. Each code
+/// point gets the quote and the entity covering it (the later one where several do); a new
+/// element starts wherever either changes, so overlapping spans never produce badly nested
+/// markup.
+fn marked_paragraph(html: &mut String, article: &Article, paragraph_idx: usize, paragraph: &str) {
+    let quote_spans = article
+        .quotes
+        .iter()
+        .enumerate()
+        .flat_map(|(quote_idx, quote)| {
+            quote
+                .spans
+                .iter()
+                .filter(move |span| span.paragraph == paragraph_idx)
+                .map(move |span| (quote_idx, span))
+        });
+    let mention_spans = article
+        .entities
+        .iter()
+        .enumerate()
+        .flat_map(|(entity_idx, entity)| {
+            entity
+                .mentions
+                .iter()
+                .filter(move |mention| mention.span.paragraph == paragraph_idx)
+                .map(move |mention| (entity_idx, &mention.span))
+        });
+    // Most paragraphs hold neither quote nor mention: they are plain escaped text.
+    if quote_spans.clone().next().is_none() && mention_spans.clone().next().is_none() {
+        escape_into(html, paragraph);
+        return;
+    }
+    // Spans count code points: the byte offset of every code point, and of the end, unless
+    // the paragraph is ASCII, where the two are the same.
+    let ascii = paragraph.is_ascii();
+    let bounds: Vec<usize> = if ascii {
+        Vec::new()
+    } else {
+        paragraph
+            .char_indices()
+            .map(|(offset, _)| offset)
+            .chain([paragraph.len()])
+            .collect()
+    };
+    let byte_offset = |char_idx: usize| if ascii { char_idx } else { bounds[char_idx] };
+    let n_chars = if ascii {
+        paragraph.len()
+    } else {
+        bounds.len() - 1
+    };
+    let mut quote_at: Vec<Option<usize>> = vec![None; n_chars];
+    let mut entity_at: Vec<Option<usize>> = vec![None; n_chars];
+    for (quote_idx, span) in quote_spans {
+        for slot in quote_at.iter_mut().take(span.end).skip(span.start) {
+            *slot = Some(quote_idx);
         }
     }
-    for (entity_idx, entity) in article.entities.iter().enumerate() {
-        for mention in entity
-            .mentions
-            .iter()
-            .filter(|mention| mention.span.paragraph == paragraph_idx)
-        {
-            for slot in entity_at
-                .iter_mut()
-                .take(mention.span.end)
-                .skip(mention.span.start)
-            {
-                *slot = Some(entity_idx);
-            }
+    for (entity_idx, span) in mention_spans {
+        for slot in entity_at.iter_mut().take(span.end).skip(span.start) {
+            *slot = Some(entity_idx);
         }
     }
-    let mut html = String::with_capacity(paragraph.len() * 2);
     let mut run_start = 0;
-    while run_start < chars.len() {
+    while run_start < n_chars {
         let state = (quote_at[run_start], entity_at[run_start]);
         let mut run_end = run_start + 1;
-        while run_end < chars.len() && (quote_at[run_end], entity_at[run_end]) == state {
+        while run_end < n_chars && (quote_at[run_end], entity_at[run_end]) == state {
             run_end += 1;
-        }
-        let text: String = chars[run_start..run_end].iter().collect();
-        let mut inner = escape(&text);
-        if let Some(entity_idx) = state.1 {
-            let entity = &article.entities[entity_idx];
-            inner = format!(
-                r#"<span class="e e-{}" title="{} ({})">{inner}</span>"#,
-                entity.kind.as_str(),
-                escape(&entity.name),
-                kind_name(entity.kind)
-            );
         }
         if let Some(quote_idx) = state.0 {
             let quote = &article.quotes[quote_idx];
@@ -426,16 +447,32 @@ fn marked_paragraph(article: &Article, paragraph_idx: usize, paragraph: &str) ->
                 .speaker
                 .as_ref()
                 .map_or("unattributed", |speaker| speaker.name.as_str());
-            inner = format!(
-                r#"<mark class="q" title="quote {} — {}">{inner}</mark>"#,
-                quote_idx + 1,
-                escape(speaker)
-            );
+            let _ = write!(html, r#"<mark class="q" title="quote {} — "#, quote_idx + 1);
+            escape_into(html, speaker);
+            html.push_str("\">");
         }
-        html.push_str(&inner);
+        if let Some(entity_idx) = state.1 {
+            let entity = &article.entities[entity_idx];
+            let _ = write!(
+                html,
+                r#"<span class="e e-{}" title=""#,
+                entity.kind.as_str()
+            );
+            escape_into(html, &entity.name);
+            let _ = write!(html, r#" ({})">"#, kind_name(entity.kind));
+        }
+        escape_into(
+            html,
+            &paragraph[byte_offset(run_start)..byte_offset(run_end)],
+        );
+        if state.1.is_some() {
+            html.push_str("</span>");
+        }
+        if state.0.is_some() {
+            html.push_str("</mark>");
+        }
         run_start = run_end;
     }
-    html
 }
 
 fn kind_name(kind: EntityKind) -> &'static str {
@@ -450,17 +487,29 @@ fn kind_name(kind: EntityKind) -> &'static str {
 /// Text made safe for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        match character {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
+    escape_into(&mut escaped, text);
     escaped
+}
+
+/// [`escape`], appended to `html`: the text between special characters is copied whole.
+pub fn escape_into(html: &mut String, text: &str) {
+    let mut rest = text;
+    // The special characters are ASCII, so a byte search never splits a code point.
+    while let Some(at) = rest
+        .bytes()
+        .position(|byte| matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        html.push_str(&rest[..at]);
+        html.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    html.push_str(rest);
 }
 
 /// JSON made safe inside `<script>`: no `<` at all, so neither `</script>` nor `<!--` can
@@ -483,7 +532,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut grouped = String::new();
     for (idx, digit) in digits.chars().enumerate() {
-        if idx > 0 && (digits.len() - idx) % 3 == 0 {
+        if idx > 0 && (digits.len() - idx).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

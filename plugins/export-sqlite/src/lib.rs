@@ -14,9 +14,17 @@
 //! file, the run writes there, and the copy replaces the original at finish. The price is one
 //! copy of the existing database per run. `mode = "replace"` starts from an empty database.
 //!
-//! While writing, the temporary database is in WAL mode and articles are committed in large
-//! transactions (`transaction_size`); at finish it is switched back to a rollback journal, so
-//! the delivered file is one self-contained file that opens anywhere, even read-only.
+//! # Bulk loading
+//!
+//! Because the temporary file of a failed or interrupted run is never reopened (a failed run
+//! deletes it), the load needs none of SQLite's crash protection: no journal, no fsync
+//! (`finish` syncs the finished file once before the rename), an exclusive lock taken once.
+//! Articles are committed in large transactions (`transaction_size`). Each transaction's
+//! full-text rows are held back in a temporary table and indexed in one statement before it
+//! commits (see `FULL_TEXT_PENDING`). Into an empty database, rows go in without the
+//! secondary indexes, which `finish` builds in one pass each. At finish the file is switched
+//! to a rollback journal, so the delivered file is one self-contained file that opens
+//! anywhere, even read-only.
 
 use std::path::{Path, PathBuf};
 
@@ -85,6 +93,32 @@ fn default_tone() -> String {
 /// the same.
 pub const SCHEMA: &str = include_str!("schema.sql");
 
+/// The full-text rows of the open transaction, held back until its end (in memory, not in the
+/// database file: `temp_store = MEMORY`).
+///
+/// FTS5 keeps the terms of new rows in memory and writes them out as a new segment of its
+/// index whenever a statement inside the transaction opens a savepoint, which nearly every
+/// INSERT does. Inserted row by row among the other tables, each article became a segment of
+/// its own, and FTS5 spent most of the export writing and merging tiny segments. Indexed in
+/// one statement at the end of the transaction, the terms of thousands of articles go out
+/// together, in large segments.
+const FULL_TEXT_PENDING: &str = "
+    CREATE TEMP TABLE IF NOT EXISTS fts_pending (
+        article_rowid INTEGER PRIMARY KEY,   -- rowid of the article in `articles`
+        replaced      INTEGER NOT NULL,      -- 1: its earlier full-text entry must go first
+        headline      TEXT NOT NULL,
+        body          TEXT NOT NULL
+    );";
+
+/// Moves the pending full-text rows into `articles_fts`, replacing the entries of articles
+/// seen again.
+const FLUSH_FULL_TEXT: &str = "
+    DELETE FROM articles_fts
+        WHERE rowid IN (SELECT article_rowid FROM temp.fts_pending WHERE replaced);
+    INSERT INTO articles_fts (rowid, headline, body)
+        SELECT article_rowid, headline, body FROM temp.fts_pending ORDER BY article_rowid;
+    DELETE FROM temp.fts_pending;";
+
 /// The exporter.
 pub struct Sqlite {
     options: Options,
@@ -95,6 +129,8 @@ pub struct Sqlite {
     n_articles: u64,
     n_replaced: u64,
     n_in_transaction: usize,
+    /// The secondary indexes were dropped for the load and are built at finish.
+    indexes_deferred: bool,
 }
 
 impl Exporter for Sqlite {
@@ -120,13 +156,17 @@ impl Exporter for Sqlite {
                 .out_dir
                 .join(format!(".{}.{}.tmp", options.file, std::process::id()));
         remove_database(&temp_path);
-        if options.mode == Mode::Upsert && final_path.exists() {
-            if let Err(error) = copy_existing(&final_path, &temp_path) {
-                remove_database(&temp_path);
-                return Err(error);
-            }
+        if options.mode == Mode::Upsert
+            && final_path.exists()
+            && let Err(error) = copy_existing(&final_path, &temp_path)
+        {
+            remove_database(&temp_path);
+            return Err(error);
         }
         let connection = Connection::open(&temp_path).map_err(|error| sql_error(&error))?;
+        // Room for every statement `write_article` runs (16 when it replaces articles), so
+        // none is compiled again per article.
+        connection.set_prepared_statement_cache_capacity(32);
         let mut exporter = Sqlite {
             options,
             connection: Some(connection),
@@ -136,6 +176,7 @@ impl Exporter for Sqlite {
             n_articles: 0,
             n_replaced: 0,
             n_in_transaction: 0,
+            indexes_deferred: false,
         };
         exporter.prepare()?;
         Ok(exporter)
@@ -175,6 +216,12 @@ impl Exporter for Sqlite {
                 params![self.run_id, int(self.n_articles), int(self.n_replaced)],
             )
             .map_err(|error| sql_error(&error))?;
+        if self.indexes_deferred {
+            // The schema creates what is missing: the indexes dropped at open.
+            connection
+                .execute_batch(&format!("BEGIN; {SCHEMA} COMMIT;"))
+                .map_err(|error| sql_error(&error))?;
+        }
         set_journal_mode(connection, "DELETE")?;
         if let Some(connection) = self.connection.take() {
             connection.close().map_err(|(_, error)| sql_error(&error))?;
@@ -232,11 +279,21 @@ impl Sqlite {
                 "this SQLite build has no FTS5 (full-text search)",
             ));
         }
-        set_journal_mode(connection, "WAL")?;
+        // No rollback journal while loading. The file is our own temporary copy and takes the
+        // final name only once complete: after a failure of any kind (an error, a crash, a
+        // killed process) nothing ever reopens it (a failed run deletes it), and the database
+        // under the final name was never touched, so a journal would never be used to restore
+        // anything. Without one, every page is written once, straight into the file, instead
+        // of once to a journal (or WAL) and again to the database.
+        set_journal_mode(connection, "OFF")?;
         for (pragma, value) in [
-            // No fsync while loading: a crash loses only the temporary file, and `finish`
-            // syncs the finished file once before renaming it into place.
+            // No fsync while loading, for the same reason: a crash loses only the temporary
+            // file, and `finish` syncs the finished file once before renaming it into place.
             ("synchronous", "OFF"),
+            // Nobody else opens the temporary file: take the lock once, not per transaction.
+            ("locking_mode", "EXCLUSIVE"),
+            // The full-text rows waiting for the end of the transaction (`fts_pending`).
+            ("temp_store", "MEMORY"),
             // The exporter writes rows whose keys hold by construction (a test checks them
             // with `PRAGMA foreign_key_check`); checking every insert would cost a lookup per
             // row. Readers who open the database get SQLite's default, enforcement off, too.
@@ -250,6 +307,23 @@ impl Sqlite {
         connection
             .execute_batch(SCHEMA)
             .map_err(|error| sql_error(&error))?;
+        connection
+            .execute_batch(FULL_TEXT_PENDING)
+            .map_err(|error| sql_error(&error))?;
+        let empty: bool = connection
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM articles)", [], |row| {
+                row.get(0)
+            })
+            .map_err(|error| sql_error(&error))?;
+        if empty {
+            // Into an empty database, rows go in without their secondary indexes (those the
+            // schema creates by name; the primary keys stay): `finish` builds each index in
+            // one sorted pass, far cheaper than keeping it up to date row by row. Into a
+            // database that already holds articles, the indexes stay, as rebuilding them
+            // would cost in proportion to everything already there.
+            drop_secondary_indexes(connection).map_err(|error| sql_error(&error))?;
+        }
+        let indexes_deferred = empty;
         let options = serde_json::json!({
             "mode": match self.options.mode { Mode::Upsert => "upsert", Mode::Replace => "replace" },
             "transaction_size": self.options.transaction_size,
@@ -263,11 +337,16 @@ impl Sqlite {
             .map_err(|error| sql_error(&error))?;
         let run_id = connection.last_insert_rowid();
         self.run_id = run_id;
+        self.indexes_deferred = indexes_deferred;
         Ok(())
     }
 
     fn commit(&mut self) -> Result<(), PluginError> {
-        self.connection()?
+        let connection = self.connection()?;
+        connection
+            .execute_batch(FLUSH_FULL_TEXT)
+            .map_err(|error| sql_error(&error))?;
+        connection
             .execute_batch("COMMIT")
             .map_err(|error| sql_error(&error))?;
         self.n_in_transaction = 0;
@@ -286,29 +365,20 @@ fn write_article(
         .prepare_cached("SELECT rowid FROM articles WHERE id = ?1")?
         .query_row([&article.id], |row| row.get(0))
         .optional()?;
-    if let Some(rowid) = existing {
+    if existing.is_some() {
         // Deleted table by table rather than by ON DELETE CASCADE: foreign keys are not
-        // enforced while loading (see `prepare`).
-        connection
-            .prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?
-            .execute([rowid])?;
-        for table in [
-            "mentions",
-            "entities",
-            "quotes",
-            "dates",
-            "labels",
-            "paragraphs",
-            "articles",
+        // enforced while loading (see `prepare`). Its full-text entry goes when the
+        // transaction's full-text rows are flushed (`FLUSH_FULL_TEXT`).
+        for sql in [
+            "DELETE FROM mentions WHERE article_id = ?1",
+            "DELETE FROM entities WHERE article_id = ?1",
+            "DELETE FROM quotes WHERE article_id = ?1",
+            "DELETE FROM dates WHERE article_id = ?1",
+            "DELETE FROM labels WHERE article_id = ?1",
+            "DELETE FROM paragraphs WHERE article_id = ?1",
+            "DELETE FROM articles WHERE id = ?1",
         ] {
-            let key = if table == "articles" {
-                "id"
-            } else {
-                "article_id"
-            };
-            connection
-                .prepare_cached(&format!("DELETE FROM {table} WHERE {key} = ?1"))?
-                .execute([&article.id])?;
+            connection.prepare_cached(sql)?.execute([&article.id])?;
         }
     }
     let top = |classifier: &str| {
@@ -324,44 +394,46 @@ fn write_article(
             .unwrap_or(label.score)
     });
     let dateline = article.dateline.as_ref();
-    let rowid: i64 = connection
+    connection
         .prepare_cached(
             "INSERT INTO articles (rowid, id, headline, published, source_path, source_line,
                 source_url, publisher, byline, dateline, dateline_place, language, topic, tone,
                 n_paragraphs, n_words, credits, repairs, boilerplate, run_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                ?17, ?18, ?19, ?20)
-             RETURNING rowid",
+                ?17, ?18, ?19, ?20)",
         )?
-        .query_row(
-            params![
-                existing,
-                article.id,
-                article.headline,
-                article.published,
-                article.source.path,
-                article.source.line.map(int),
-                article.source.url,
-                article.source.publisher,
-                json_list(&article.byline),
-                dateline.map(|dateline| dateline.text.as_str()),
-                dateline.and_then(|dateline| dateline.place.as_deref()),
-                top(&options.language_classifier),
-                top(&options.topic_classifier),
-                tone,
-                int(article.paragraphs.len()),
-                int(article.n_words()),
-                serde_json::to_string(&article.credits).unwrap_or_default(),
-                serde_json::to_string(&article.repairs).unwrap_or_default(),
-                json_list(&article.boilerplate),
-                run_id,
-            ],
-            |row| row.get(0),
-        )?;
+        .execute(params![
+            existing,
+            article.id,
+            article.headline,
+            article.published,
+            article.source.path,
+            article.source.line.map(int),
+            article.source.url,
+            article.source.publisher,
+            json_list(&article.byline),
+            dateline.map(|dateline| dateline.text.as_str()),
+            dateline.and_then(|dateline| dateline.place.as_deref()),
+            top(&options.language_classifier),
+            top(&options.topic_classifier),
+            tone,
+            int(article.paragraphs.len()),
+            int(n_words(article)),
+            serde_json::to_string(&article.credits).unwrap_or_default(),
+            serde_json::to_string(&article.repairs).unwrap_or_default(),
+            json_list(&article.boilerplate),
+            run_id,
+        ])?;
+    // A replaced article keeps its rowid (given above); a new one gets the next.
+    let rowid = existing.unwrap_or_else(|| connection.last_insert_rowid());
     connection
-        .prepare_cached("INSERT INTO articles_fts (rowid, headline, body) VALUES (?1, ?2, ?3)")?
+        .prepare_cached(
+            "INSERT OR REPLACE INTO temp.fts_pending (article_rowid, replaced, headline, body)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
         .execute(params![
             rowid,
+            existing.is_some(),
             article.headline,
             article.paragraphs.join("\n\n")
         ])?;
@@ -480,6 +552,23 @@ fn write_article(
     Ok(existing.is_some())
 }
 
+/// The names of the secondary indexes `SCHEMA` creates (`CREATE INDEX IF NOT EXISTS name`).
+fn schema_indexes() -> impl Iterator<Item = &'static str> {
+    SCHEMA
+        .lines()
+        .filter_map(|line| line.strip_prefix("CREATE INDEX IF NOT EXISTS "))
+        .filter_map(|rest| rest.split_whitespace().next())
+}
+
+/// Drops the secondary indexes of the schema (only those: an index someone added stays).
+/// `SCHEMA` creates them again.
+fn drop_secondary_indexes(connection: &Connection) -> rusqlite::Result<()> {
+    for name in schema_indexes() {
+        connection.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+    }
+    Ok(())
+}
+
 /// Copies the database at `from` to the new file `to`. `VACUUM INTO` makes a consistent
 /// snapshot (a database in WAL mode included) and compacts it on the way.
 fn copy_existing(from: &Path, to: &Path) -> Result<(), PluginError> {
@@ -539,6 +628,30 @@ fn sql_message(error: &rusqlite::Error) -> String {
 
 fn sql_error(error: &rusqlite::Error) -> PluginError {
     PluginError::new(format!("SQLite: {}", sql_message(error)))
+}
+
+/// The number of words of the article, as `Article::n_words` counts them (split on white
+/// space), without its cost: text that is all ASCII, nearly all of it, is counted byte by byte
+/// with the white space of `char::is_whitespace` (tab to carriage return, and space); other
+/// text is counted by `split_whitespace` itself.
+fn n_words(article: &Article) -> usize {
+    article
+        .paragraphs
+        .iter()
+        .map(|paragraph| {
+            if !paragraph.is_ascii() {
+                return paragraph.split_whitespace().count();
+            }
+            let mut n_words = 0;
+            let mut in_word = false;
+            for &byte in paragraph.as_bytes() {
+                let space = matches!(byte, b'\t'..=b'\r' | b' ');
+                n_words += usize::from(!space && !in_word);
+                in_word = !space;
+            }
+            n_words
+        })
+        .sum()
 }
 
 plugin_api::export_exporter!(Sqlite);
@@ -770,5 +883,46 @@ mod tests {
             doc.contains(SCHEMA),
             "docs/sqlite.md must show src/schema.sql verbatim"
         );
+    }
+
+    #[test]
+    fn the_indexes_deferred_on_a_first_run_are_built_at_finish() {
+        let dir = ok(tempfile::tempdir());
+        export_annotated(dir.path());
+        let connection = database(dir.path());
+        let names: Vec<&str> = schema_indexes().collect();
+        assert_eq!(names.len(), 8, "{names:?}");
+        for name in names {
+            assert_eq!(
+                count(
+                    &connection,
+                    &format!(
+                        "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '{name}'"
+                    )
+                ),
+                1,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn words_are_counted_as_the_model_counts_them() {
+        for text in [
+            "",
+            "  ",
+            "one",
+            " two  words ",
+            "tab\tnew\nline\x0bvertical\x0cfeed\rreturn",
+            "\x1c not white space \x1f",
+            "non\u{a0}breaking and\u{2003}em space, café",
+        ] {
+            let article: Article = ok(serde_json::from_value(serde_json::json!({
+                "id": "words",
+                "headline": "Words",
+                "paragraphs": [text, format!("{text} and more")],
+            })));
+            assert_eq!(n_words(&article), article.n_words(), "{text:?}");
+        }
     }
 }
