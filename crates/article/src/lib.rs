@@ -110,6 +110,25 @@ impl Article {
             .and_then(|labels| labels.first())
     }
 
+    /// The value of one classifier's top label, if it gave any.
+    pub fn top_value(&self, classifier: &str) -> Option<&str> {
+        self.top_label(classifier).map(|label| label.value.as_str())
+    }
+
+    /// The article's tone by one classifier: its top label's `extra.tone` when it reports one,
+    /// else that label's score (the built-in `tone` classifier's first label carries the tone,
+    /// in [-1, 1], as its score).
+    pub fn tone(&self, classifier: &str) -> Option<f64> {
+        let label = self.top_label(classifier)?;
+        Some(
+            label
+                .extra
+                .get("tone")
+                .and_then(|tone| tone.as_f64())
+                .unwrap_or(label.score),
+        )
+    }
+
     /// Number of words in the body (Unicode-aware whitespace split; cheap and good enough for
     /// throughput figures).
     pub fn n_words(&self) -> usize {

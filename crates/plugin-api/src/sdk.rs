@@ -124,6 +124,26 @@ pub struct ExportContext {
     pub out_dir: PathBuf,
 }
 
+impl ExportContext {
+    /// Creates `name` in the output folder as an [`AtomicFile`]; `name` comes from the
+    /// exporter's `file` option and must be a plain file name (no folder), else the error says
+    /// so at load time.
+    pub fn create_file(&self, name: &str) -> Result<AtomicFile, PluginError> {
+        Ok(AtomicFile::create(self.file_path(name)?)?)
+    }
+
+    /// The path of `name` in the output folder, checked as [`ExportContext::create_file`]
+    /// checks it, for exporters that manage their file themselves.
+    pub fn file_path(&self, name: &str) -> Result<PathBuf, PluginError> {
+        if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+            return Err(PluginError::new(format!(
+                "option `file` must be a plain file name, not `{name}`"
+            )));
+        }
+        Ok(self.out_dir.join(name))
+    }
+}
+
 /// One article handed to an exporter: its JSON as the host encoded it, and the decoded
 /// model on demand (decoded at most once).
 pub struct Record<'a> {

@@ -198,9 +198,14 @@ impl Csv {
                 source.publisher.as_deref().unwrap_or_default(),
                 article.headline.as_str(),
                 article.published.as_deref().unwrap_or_default(),
-                top_value(article, &self.options.language_classifier).unwrap_or_default(),
-                top_value(article, &self.options.topic_classifier).unwrap_or_default(),
-                &tone(article, &self.options.tone_classifier)
+                article
+                    .top_value(&self.options.language_classifier)
+                    .unwrap_or_default(),
+                article
+                    .top_value(&self.options.topic_classifier)
+                    .unwrap_or_default(),
+                &article
+                    .tone(&self.options.tone_classifier)
                     .map(|tone| tone.to_string())
                     .unwrap_or_default(),
                 &article.paragraphs.len().to_string(),
@@ -283,26 +288,6 @@ fn spans_text(spans: &[Span]) -> String {
         .map(|span| format!("{}:{}-{}", span.paragraph, span.start, span.end))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// The top label's value of one classifier.
-fn top_value<'a>(article: &'a Article, classifier: &str) -> Option<&'a str> {
-    article
-        .top_label(classifier)
-        .map(|label| label.value.as_str())
-}
-
-/// The tone of an article: the tone classifier's `extra.tone` when it reports one, else the
-/// top label's score.
-fn tone(article: &Article, classifier: &str) -> Option<f64> {
-    let label = article.top_label(classifier)?;
-    Some(
-        label
-            .extra
-            .get("tone")
-            .and_then(|tone| tone.as_f64())
-            .unwrap_or(label.score),
-    )
 }
 
 fn csv_error(error: csv::Error) -> PluginError {

@@ -100,14 +100,8 @@ impl Exporter for HtmlReport {
     type Options = Options;
 
     fn open(context: ExportContext, options: Options) -> Result<Self, PluginError> {
-        if options.file.contains(['/', '\\']) || options.file.is_empty() {
-            return Err(PluginError::new(format!(
-                "option `file` must be a plain file name, not `{}`",
-                options.file
-            )));
-        }
         Ok(HtmlReport {
-            out: AtomicFile::create(context.out_dir.join(&options.file))?,
+            out: context.create_file(&options.file)?,
             options,
             corpus: Corpus::default(),
         })
@@ -191,15 +185,19 @@ impl Corpus {
         self.n_quotes += article.quotes.len() as u64;
         let source = source_of(article);
         *self.sources.entry(source.clone()).or_default() += 1;
-        let language = top_value(article, &options.language_classifier);
-        let topic = top_value(article, &options.topic_classifier);
+        let language = article
+            .top_value(&options.language_classifier)
+            .map(str::to_string);
+        let topic = article
+            .top_value(&options.topic_classifier)
+            .map(str::to_string);
         if let Some(language) = &language {
             *self.languages.entry(language.clone()).or_default() += 1;
         }
         if let Some(topic) = &topic {
             *self.topics.entry(topic.clone()).or_default() += 1;
         }
-        let tone = tone(article, &options.tone_classifier);
+        let tone = article.tone(&options.tone_classifier);
         match article
             .published
             .as_deref()
@@ -294,24 +292,6 @@ fn source_of(article: &Article) -> String {
         },
         None => "stdin".to_string(),
     }
-}
-
-fn top_value(article: &Article, classifier: &str) -> Option<String> {
-    article
-        .top_label(classifier)
-        .map(|label| label.value.clone())
-}
-
-/// The tone classifier's `extra.tone` when it reports one, else its top label's score.
-fn tone(article: &Article, classifier: &str) -> Option<f64> {
-    let label = article.top_label(classifier)?;
-    Some(
-        label
-            .extra
-            .get("tone")
-            .and_then(|tone| tone.as_f64())
-            .unwrap_or(label.score),
-    )
 }
 
 /// The number of words of the article, as `Article::n_words` counts them (split on white

@@ -30,14 +30,8 @@ impl Exporter for JsonLines {
     type Options = Options;
 
     fn open(context: ExportContext, options: Options) -> Result<Self, PluginError> {
-        if options.file.contains(['/', '\\']) || options.file.is_empty() {
-            return Err(PluginError::new(format!(
-                "option `file` must be a plain file name, not `{}`",
-                options.file
-            )));
-        }
         Ok(JsonLines {
-            out: AtomicFile::create(context.out_dir.join(&options.file))?,
+            out: context.create_file(&options.file)?,
         })
     }
 

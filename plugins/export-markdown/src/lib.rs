@@ -41,13 +41,7 @@ impl Exporter for Markdown {
     type Options = Options;
 
     fn open(context: ExportContext, options: Options) -> Result<Self, PluginError> {
-        if options.file.contains(['/', '\\']) || options.file.is_empty() {
-            return Err(PluginError::new(format!(
-                "option `file` must be a plain file name, not `{}`",
-                options.file
-            )));
-        }
-        let mut out = AtomicFile::create(context.out_dir.join(&options.file))?;
+        let mut out = context.create_file(&options.file)?;
         writeln!(out, "# {}\n", escape(&options.title))?;
         Ok(Markdown { out, n_articles: 0 })
     }

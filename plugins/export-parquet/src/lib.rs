@@ -187,11 +187,7 @@ impl ArticleColumns {
     }
 
     fn push(&mut self, article: &Article, options: &Options) {
-        let top = |classifier: &str| {
-            article
-                .top_label(classifier)
-                .map(|label| label.value.clone())
-        };
+        let top = |classifier: &str| article.top_value(classifier).map(str::to_string);
         self.id.push(article.id.clone());
         self.source_path.push(article.source.path.clone());
         self.source_line.push(article.source.line);
@@ -210,14 +206,7 @@ impl ArticleColumns {
         self.paragraphs.push(article.paragraphs.iter().cloned());
         self.language.push(top(&options.language_classifier));
         self.topic.push(top(&options.topic_classifier));
-        self.tone
-            .push(article.top_label(&options.tone_classifier).map(|label| {
-                label
-                    .extra
-                    .get("tone")
-                    .and_then(|tone| tone.as_f64())
-                    .unwrap_or(label.score)
-            }));
+        self.tone.push(article.tone(&options.tone_classifier));
         self.n_words.push(article.n_words() as u64);
         self.n_quotes.push(article.quotes.len() as u32);
         self.labels.push(article);

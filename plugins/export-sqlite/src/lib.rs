@@ -139,18 +139,12 @@ impl Exporter for Sqlite {
     type Options = Options;
 
     fn open(context: ExportContext, options: Options) -> Result<Self, PluginError> {
-        if options.file.contains(['/', '\\']) || options.file.is_empty() {
-            return Err(PluginError::new(format!(
-                "option `file` must be a plain file name, not `{}`",
-                options.file
-            )));
-        }
+        let final_path = context.file_path(&options.file)?;
         if options.transaction_size == 0 {
             return Err(PluginError::new(
                 "option `transaction_size` must be at least 1",
             ));
         }
-        let final_path = context.out_dir.join(&options.file);
         let temp_path =
             context
                 .out_dir
@@ -381,18 +375,8 @@ fn write_article(
             connection.prepare_cached(sql)?.execute([&article.id])?;
         }
     }
-    let top = |classifier: &str| {
-        article
-            .top_label(classifier)
-            .map(|label| label.value.as_str())
-    };
-    let tone = article.top_label(&options.tone_classifier).map(|label| {
-        label
-            .extra
-            .get("tone")
-            .and_then(|tone| tone.as_f64())
-            .unwrap_or(label.score)
-    });
+    let top = |classifier: &str| article.top_value(classifier);
+    let tone = article.tone(&options.tone_classifier);
     let dateline = article.dateline.as_ref();
     connection
         .prepare_cached(
