@@ -234,11 +234,11 @@ impl Extractor {
                 .push(mix2(Template::Consistency as u64, 0, u64::from(label)));
             let own_kind = kind_slot(label);
             if info.flags & (INIT_CAP | ALL_CAPS) != 0 {
-                if let Some(counts) = consistency.word_kinds.get(&info.lower) {
-                    if let Some(kind) = majority_without(counts, own_kind) {
-                        out.keys
-                            .push(mix2(Template::Consistency as u64, 1, kind as u64));
-                    }
+                if let Some(counts) = consistency.word_kinds.get(&info.lower)
+                    && let Some(kind) = majority_without(counts, own_kind)
+                {
+                    out.keys
+                        .push(mix2(Template::Consistency as u64, 1, kind as u64));
                 }
                 let phrase = consistency.token_phrase.get(idx).copied().flatten();
                 if let Some(counts) = consistency.inner_kinds.get(&info.lower) {
@@ -254,17 +254,16 @@ impl Extractor {
                 }
                 if let Some(counts) =
                     phrase.and_then(|(phrase, _)| consistency.phrase_kinds.get(&phrase))
+                    && let Some(kind) = majority_without(counts, own_kind)
                 {
-                    if let Some(kind) = majority_without(counts, own_kind) {
-                        out.keys
-                            .push(mix2(Template::Consistency as u64, 3, kind as u64));
-                    }
+                    out.keys
+                        .push(mix2(Template::Consistency as u64, 3, kind as u64));
                 }
-                if let Some(&(first_idx, kind)) = consistency.first_kind.get(&info.lower) {
-                    if first_idx != idx {
-                        out.keys
-                            .push(mix2(Template::Consistency as u64, 4, kind as u64));
-                    }
+                if let Some(&(first_idx, kind)) = consistency.first_kind.get(&info.lower)
+                    && first_idx != idx
+                {
+                    out.keys
+                        .push(mix2(Template::Consistency as u64, 4, kind as u64));
                 }
             }
             out.offsets.push(out.keys.len());
