@@ -758,13 +758,12 @@ fn merge_acronyms(
                     .filter(|&long_idx| long_idx != short_idx),
             )
         });
-        if let Some(long_idx) = target {
-            if clusters
+        if let Some(long_idx) = target
+            && clusters
                 .get(long_idx)
                 .is_some_and(|long| long.kind != EntityKind::Person && !long.mentions.is_empty())
-            {
-                move_mentions(clusters, cluster_of, short_idx, long_idx);
-            }
+        {
+            move_mentions(clusters, cluster_of, short_idx, long_idx);
         }
     }
 }

@@ -2,11 +2,11 @@
 //! ("kyiv" → Kyiv), clustered under one name ("US" = "United States"), and their demonyms
 //! ("Russian", "Turkish"), which titles are made of ("Russian President").
 
-use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use article::EntityKind;
 
+use crate::hash::{FastMap, FastSet, push_lowercase};
 use crate::text;
 
 static DATA: &str = include_str!("../data/places.tsv");
@@ -31,14 +31,17 @@ struct Phrase {
     demonym: bool,
 }
 
+/// The most tokens a phrase may have (the data has at most 7; a test checks it).
+const MAX_PHRASE_TOKENS: usize = 16;
+
 /// The gazetteer, built once from the data file.
 #[derive(Debug, Default)]
 pub struct Gazetteer {
     entries: Vec<Entry>,
     /// Lowercased phrase (tokens joined by one space) → phrases.
-    phrases: HashMap<String, Vec<Phrase>>,
+    phrases: FastMap<String, Vec<Phrase>>,
     /// Lowercased first tokens of multi-token phrases.
-    first_tokens: HashSet<String>,
+    first_tokens: FastSet<String>,
     max_tokens: usize,
 }
 
@@ -133,21 +136,27 @@ impl Gazetteer {
     pub fn longest_match(&self, tokens: &[&str], buf: &mut String) -> Option<Hit<'_>> {
         let first = tokens.first()?;
         buf.clear();
-        buf.extend(first.chars().flat_map(char::to_lowercase));
+        push_lowercase(buf, first);
         let max = if self.first_tokens.contains(buf.as_str()) {
-            self.max_tokens.min(tokens.len())
+            self.max_tokens.min(tokens.len()).min(MAX_PHRASE_TOKENS)
         } else {
             1
         };
+        // Every candidate phrase is a prefix of the longest one: lowercase and join the
+        // tokens once, noting where each prefix ends, then look the prefixes up from the
+        // longest down.
+        let mut ends = [0; MAX_PHRASE_TOKENS];
+        ends[0] = buf.len();
+        for (idx, token) in tokens.iter().enumerate().take(max).skip(1) {
+            buf.push(' ');
+            push_lowercase(buf, token);
+            ends[idx] = buf.len();
+        }
         for n_tokens in (1..=max).rev() {
-            buf.clear();
-            for (idx, token) in tokens.iter().take(n_tokens).enumerate() {
-                if idx > 0 {
-                    buf.push(' ');
-                }
-                buf.extend(token.chars().flat_map(char::to_lowercase));
-            }
-            let Some(phrases) = self.phrases.get(buf.as_str()) else {
+            let Some(phrases) = buf
+                .get(..ends[n_tokens - 1])
+                .and_then(|key| self.phrases.get(key))
+            else {
                 continue;
             };
             for phrase in phrases {
@@ -216,6 +225,7 @@ mod tests {
     fn names_aliases_and_case() {
         let gazetteer = gazetteer();
         assert!(gazetteer.entries.len() > 300);
+        assert!(gazetteer.max_tokens <= MAX_PHRASE_TOKENS);
         assert_eq!(gazetteer.lookup("kyiv").map(|e| e.name), Some("Kyiv"));
         assert_eq!(
             gazetteer.lookup("US").map(|e| e.name),

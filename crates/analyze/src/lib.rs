@@ -8,6 +8,7 @@ pub mod dateline;
 pub mod dates;
 pub mod entities;
 pub mod gazetteer;
+mod hash;
 pub mod quotes;
 pub mod rules;
 pub mod text;
@@ -66,13 +67,11 @@ pub fn is_iso_date(text: &str) -> bool {
     let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
         return false;
     };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
+    // The calendar (month lengths, leap years) is jiff's.
+    let (Ok(year), Ok(month), Ok(day)) =
+        (i16::try_from(year), i8::try_from(month), i8::try_from(day))
+    else {
+        return false;
     };
-    (1..=days_in_month).contains(&day)
+    jiff::civil::Date::new(year, month, day).is_ok()
 }

@@ -210,7 +210,7 @@ impl<'a> Spans<'a> {
         } else {
             None
         };
-        if self.n_checked < 20 || self.n_checked % 1009 == 0 {
+        if self.n_checked < 20 || self.n_checked.is_multiple_of(1009) {
             assert_eq!(text, self.article.span_text(span), "{span:?}");
         }
         self.n_checked += 1;

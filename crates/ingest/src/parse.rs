@@ -213,18 +213,13 @@ pub(crate) fn iso_date(text: &str) -> Option<String> {
     {
         return None;
     }
-    let year: u32 = date[0..4].parse().ok()?;
-    let month: u32 = date[5..7].parse().ok()?;
-    let day: u32 = date[8..10].parse().ok()?;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days_in_month).contains(&day).then(|| date.to_string())
+    let year = date[0..4].parse().ok()?;
+    let month = date[5..7].parse().ok()?;
+    let day = date[8..10].parse().ok()?;
+    // The calendar (month lengths, leap years) is jiff's.
+    jiff::civil::Date::new(year, month, day)
+        .is_ok()
+        .then(|| date.to_string())
 }
 
 fn kind_of(value: &Value) -> &'static str {

@@ -218,11 +218,14 @@ impl Tagger {
             .extractor
             .extract(tokens, sentences, self.model.gazetteer(), None);
         scratch.scores.clear();
-        for idx in 0..tokens.len() {
-            let mut scores = [[0; N_LABELS]; MAX_STAGES];
-            table.add_scores(scratch.extractor.features.token(idx), &mut scores);
-            scratch.scores.push(scores);
-        }
+        scratch
+            .scores
+            .resize(tokens.len(), [[0; N_LABELS]; MAX_STAGES]);
+        table.add_document_scores(
+            &scratch.extractor.features,
+            &mut scratch.found,
+            &mut scratch.scores,
+        );
         for (stage_idx, stage) in self.model.stages().iter().enumerate() {
             if stage_idx > 0 {
                 scratch.extractor.extract_consistency(
@@ -230,9 +233,11 @@ impl Tagger {
                     &scratch.labels,
                     &mut scratch.stage_features,
                 );
-                for (idx, scores) in scratch.scores.iter_mut().enumerate() {
-                    table.add_scores(scratch.stage_features.token(idx), scores);
-                }
+                table.add_document_scores(
+                    &scratch.stage_features,
+                    &mut scratch.found,
+                    &mut scratch.scores,
+                );
             }
             for sentence in sentences {
                 let Some(scores) = scratch.scores.get(sentence.clone()) else {
@@ -241,8 +246,8 @@ impl Tagger {
                 scratch.emissions.clear();
                 scratch
                     .emissions
-                    .extend(scores.iter().map(|scores| scores[stage_idx].map(i64::from)));
-                scratch.viterbi.decode(
+                    .extend(scores.iter().map(|scores| scores[stage_idx]));
+                scratch.viterbi.decode_i32(
                     &scratch.emissions,
                     &stage.transitions,
                     &mut scratch.sentence_labels,
@@ -282,11 +287,13 @@ fn ends_sentence(token: &str) -> bool {
 struct Scratch {
     extractor: Extractor,
     viterbi: Viterbi,
-    emissions: Vec<[i64; N_LABELS]>,
+    emissions: Vec<[i32; N_LABELS]>,
     stage_features: features::FeatureBuf,
     /// Per token, the label scores of every stage.
     scores: Vec<[[i32; N_LABELS]; MAX_STAGES]>,
     sentence_labels: Vec<Label>,
+    /// Per feature key, its row in the model's table (see `add_document_scores`).
+    found: Vec<u32>,
     labels: Vec<Label>,
     sentences: Vec<Range<usize>>,
 }
