@@ -468,7 +468,7 @@ fn targets(rows: &[Row], export: Option<&Row>) -> Vec<Target> {
         let encode = share(one, "encode");
         targets.push(Target {
             name: "plugin boundary, host side (encode)",
-            wanted: "≤ 10 % with the plugins' decoding (see below)".into(),
+            wanted: "≤ 10 % with the plugins' decoding (see the notes)".into(),
             measured: format!("{:.1} %", 100.0 * encode),
             holds: encode <= 0.10,
         });
@@ -589,9 +589,18 @@ Throughput is articles exported per wall-clock second of a whole `copydesk run` 
 median of the repeats, with the spread. Pipeline: `xtask/bench/pipeline.toml` (the default pipeline's classifiers, JSON Lines export); the export line uses `xtask/bench/pipeline-sqlite.toml`.\n\n{table}\n```json\n{json}\n```\n",
         date = crate::today(),
     );
-    fs::write(root().join("docs/performance.md"), text)?;
+    // What follows the notes marker is written by hand (comparisons, explanations) and kept.
+    let path = root().join("docs/performance.md");
+    let notes = fs::read_to_string(&path)
+        .ok()
+        .and_then(|old| old.find(NOTES_MARKER).map(|at| old[at..].to_string()))
+        .unwrap_or_else(|| format!("{NOTES_MARKER}\n"));
+    fs::write(path, format!("{text}\n{notes}"))?;
     Ok(())
 }
+
+/// Where the generated part of `docs/performance.md` ends and the hand-written notes begin.
+const NOTES_MARKER: &str = "<!-- notes: kept by cargo xtask bench -->";
 
 /// Bytes of every file under `path`.
 fn tree_bytes(path: &Path) -> u64 {
