@@ -181,7 +181,7 @@ impl Corpus {
     fn add(&mut self, article: &Article, options: &Options) {
         let row_idx = self.rows.len();
         self.n_articles += 1;
-        self.n_words += n_words(article) as u64;
+        self.n_words += article.n_words() as u64;
         self.n_quotes += article.quotes.len() as u64;
         let source = source_of(article);
         *self.sources.entry(source.clone()).or_default() += 1;
@@ -294,30 +294,6 @@ fn source_of(article: &Article) -> String {
     }
 }
 
-/// The number of words of the article, as `Article::n_words` counts them (split on white
-/// space), without its cost: text that is all ASCII, nearly all of it, is counted byte by byte
-/// with the white space of `char::is_whitespace` (tab to carriage return, and space); other
-/// text is counted by `split_whitespace` itself.
-fn n_words(article: &Article) -> usize {
-    article
-        .paragraphs
-        .iter()
-        .map(|paragraph| {
-            if !paragraph.is_ascii() {
-                return paragraph.split_whitespace().count();
-            }
-            let mut n_words = 0;
-            let mut in_word = false;
-            for &byte in paragraph.as_bytes() {
-                let space = matches!(byte, b'\t'..=b'\r' | b' ');
-                n_words += usize::from(!space && !in_word);
-                in_word = !space;
-            }
-            n_words
-        })
-        .sum()
-}
-
 plugin_api::export_exporter!(HtmlReport);
 
 #[cfg(test)]
@@ -382,25 +358,5 @@ mod tests {
         let page = report(r#"{"max_inline_articles": 1}"#);
         assert_eq!(page.matches("<template id=\"view-").count(), 1);
         assert!(page.contains("The first 1 articles open their analysed view"));
-    }
-
-    #[test]
-    fn words_are_counted_as_the_model_counts_them() {
-        for text in [
-            "",
-            "  ",
-            "one",
-            " two  words ",
-            "tab\tnew\nline\x0bvertical\x0cfeed\rreturn",
-            "\x1c not white space \x1f",
-            "non\u{a0}breaking and\u{2003}em space, café",
-        ] {
-            let article: Article = ok(serde_json::from_value(serde_json::json!({
-                "id": "words",
-                "headline": "Words",
-                "paragraphs": [text, format!("{text} and more")],
-            })));
-            assert_eq!(n_words(&article), article.n_words(), "{text:?}");
-        }
     }
 }
