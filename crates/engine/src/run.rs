@@ -36,6 +36,24 @@ pub struct RunOptions {
 }
 
 type Chunk = Vec<Result<RawDoc, Reject>>;
+
+/// The plugins of the given folders (the pipeline's own when `folders` is empty). A run, batch
+/// or stream, refuses to start while any plugin file there is broken.
+pub(crate) fn discover_plugins(
+    config: &Config,
+    folders: &[PathBuf],
+) -> Result<Registry, EngineError> {
+    let folders = if folders.is_empty() {
+        config.plugin_folders()
+    } else {
+        folders.to_vec()
+    };
+    let registry = Registry::discover(&folders);
+    if !registry.broken().is_empty() {
+        return Err(EngineError::BrokenPlugins(registry.broken().to_vec()));
+    }
+    Ok(registry)
+}
 type ExportChunk = Arc<Vec<Vec<u8>>>;
 
 /// Runs a pipeline to completion and writes `report.json` and `rejects.jsonl` into the output
@@ -47,15 +65,7 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
     } else {
         options.inputs.clone()
     };
-    let folders = if options.plugin_folders.is_empty() {
-        config.plugin_folders()
-    } else {
-        options.plugin_folders.clone()
-    };
-    let registry = Registry::discover(&folders);
-    if !registry.broken().is_empty() {
-        return Err(EngineError::BrokenPlugins(registry.broken().to_vec()));
-    }
+    let registry = discover_plugins(config, &options.plugin_folders)?;
     let mut plugin_reports = Vec::new();
     let mut classifiers = Vec::new();
     for plugin_use in &config.classify {

@@ -19,7 +19,7 @@ use std::sync::mpsc::sync_channel;
 
 use article::Article;
 use ingest::{Format, LineReader, NextLine, Origin, RawDoc, RecordError};
-use plugin_host::{PluginKind, Registry};
+use plugin_host::PluginKind;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -130,15 +130,7 @@ pub fn stream(
     input: Box<dyn BufRead + Send>,
     output: &mut dyn Write,
 ) -> Result<StreamSummary, EngineError> {
-    let folders = if options.plugin_folders.is_empty() {
-        config.plugin_folders()
-    } else {
-        options.plugin_folders.clone()
-    };
-    let registry = Registry::discover(&folders);
-    if !registry.broken().is_empty() {
-        return Err(EngineError::BrokenPlugins(registry.broken().to_vec()));
-    }
+    let registry = crate::run::discover_plugins(config, &options.plugin_folders)?;
     let mut classifiers = Vec::new();
     for plugin_use in &config.classify {
         let plugin = registry.find(&plugin_use.plugin, PluginKind::Classifier)?;
