@@ -52,8 +52,8 @@ enum Command {
 struct RunArgs {
     /// Files, folders, glob patterns, or `-` for stdin. Default: the pipeline's `inputs`.
     inputs: Vec<String>,
-    /// Pipeline file (copydesk.toml). Default: the built-in pipeline (language classifier,
-    /// JSON Lines exporter).
+    /// Pipeline file (copydesk.toml). Default: the built-in pipeline (language, topic and
+    /// tone classifiers; JSON Lines, SQLite and HTML report exporters).
     #[arg(long, short)]
     config: Option<PathBuf>,
     /// Output folder, created if missing.
