@@ -16,6 +16,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::gazetteer::{Gazetteer, PhraseCounts};
 use crate::label::{self, Label};
+use crate::memo::{Word, WordMemo};
+use crate::model::{FeatureTable, Scores, add_scores};
 
 /// A hasher for keys that already are good 64-bit hashes.
 #[derive(Default, Clone, Copy)]
@@ -112,15 +114,28 @@ const MAX_SHAPE_CHARS: usize = 24;
 const MAX_AFFIX_CHARS: usize = 4;
 
 #[derive(Clone, Copy, Default)]
-struct TokenInfo {
+pub(crate) struct TokenInfo {
     word: u64,
-    lower: u64,
+    pub(crate) lower: u64,
     shape: u64,
-    short_shape: u64,
+    pub(crate) short_shape: u64,
     prefixes: [u64; MAX_AFFIX_CHARS],
     suffixes: [u64; MAX_AFFIX_CHARS],
     n_chars: u32,
     flags: u16,
+}
+
+impl TokenInfo {
+    pub(crate) const EMPTY: TokenInfo = TokenInfo {
+        word: 0,
+        lower: 0,
+        shape: 0,
+        short_shape: 0,
+        prefixes: [0; MAX_AFFIX_CHARS],
+        suffixes: [0; MAX_AFFIX_CHARS],
+        n_chars: 0,
+        flags: 0,
+    };
 }
 
 /// Features of every token of a document, flattened: the features of token `i` are
@@ -144,6 +159,8 @@ impl FeatureBuf {
 #[derive(Default)]
 pub(crate) struct Extractor {
     infos: Vec<TokenInfo>,
+    /// Per token, in tagging: whether its word's weights came from the memo.
+    memoised: Vec<bool>,
     lower_buf: String,
     char_ends: Vec<usize>,
     lowercase_words: HashSet64,
@@ -190,8 +207,102 @@ impl Extractor {
             self.infos.push(info);
         }
         self.collect_document_words(sentences);
+        self.mark_gazetteer(sentences, gazetteer, exclude);
+        self.features.keys.clear();
+        self.features.offsets.clear();
+        self.features.offsets.push(0);
+        for sentence in sentences {
+            self.emit_sentence(sentence.clone(), true);
+        }
+    }
+
+    /// Tagging's form of [`Extractor::extract`]: adds the weights of every token's features
+    /// (in every stage of `table`) to `scores`, which has a zeroed row per token, instead
+    /// of listing the features. Those that depend on one word only ([`push_own_keys`],
+    /// [`push_neighbour_keys`]) come summed per word from `memo`; the rest are listed and
+    /// looked up as in `extract`. The scores are exactly those of `extract` followed by
+    /// [`FeatureTable::add_document_scores`], since integer sums do not depend on their
+    /// order.
+    #[allow(clippy::too_many_arguments)]
+    pub fn extract_scored<S: AsRef<str>>(
+        &mut self,
+        tokens: &[S],
+        sentences: &[Range<usize>],
+        gazetteer: &Gazetteer,
+        table: &FeatureTable,
+        memo: &mut WordMemo,
+        found: &mut Vec<u32>,
+        scores: &mut [Scores],
+    ) {
+        self.infos.clear();
+        self.memoised.clear();
+        memo.prepare(table);
+        let mut remaining = sentences.iter();
+        let mut sentence = 0..0;
+        for (idx, token) in tokens.iter().enumerate() {
+            while sentence.end <= idx {
+                sentence = remaining.next().cloned().unwrap_or(usize::MAX..usize::MAX);
+            }
+            let word = match memo.word(token.as_ref(), table, |token| self.token_info(token)) {
+                Word::New(info) => {
+                    self.infos.push(info);
+                    self.memoised.push(false);
+                    continue;
+                }
+                Word::Memoised(word) => word,
+            };
+            self.infos.push(word.info);
+            self.memoised.push(true);
+            if !sentence.contains(&idx) {
+                continue;
+            }
+            if let Some(row) = scores.get_mut(idx) {
+                add_scores(row, &word.own);
+            }
+            for (neighbour, weights) in Neighbour::ALL.into_iter().zip(&word.as_neighbour) {
+                // This token is the `neighbour` of the token `-offset` away.
+                if let Some(target) = idx.checked_add_signed(-neighbour.offset())
+                    && sentence.contains(&target)
+                    && let Some(row) = scores.get_mut(target)
+                {
+                    add_scores(row, weights);
+                }
+            }
+        }
+        for sentence in sentences {
+            for idx in sentence.clone() {
+                let Some(row) = scores.get_mut(idx) else {
+                    continue;
+                };
+                for (neighbour, weights) in Neighbour::ALL.into_iter().zip(memo.boundary()) {
+                    let beyond = idx
+                        .checked_add_signed(neighbour.offset())
+                        .is_none_or(|at| !sentence.contains(&at));
+                    if beyond {
+                        add_scores(row, weights);
+                    }
+                }
+            }
+        }
+        self.collect_document_words(sentences);
+        self.mark_gazetteer(sentences, gazetteer, None);
+        self.features.keys.clear();
+        self.features.offsets.clear();
+        self.features.offsets.push(0);
+        for sentence in sentences {
+            self.emit_sentence(sentence.clone(), false);
+        }
+        table.add_document_scores(&self.features, found, scores);
+    }
+
+    fn mark_gazetteer(
+        &mut self,
+        sentences: &[Range<usize>],
+        gazetteer: &Gazetteer,
+        exclude: Option<&PhraseCounts>,
+    ) {
         self.gazetteer_marks.clear();
-        self.gazetteer_marks.resize(tokens.len(), 0);
+        self.gazetteer_marks.resize(self.infos.len(), 0);
         for sentence in sentences {
             let (Some(infos), Some(marks)) = (
                 self.infos.get(sentence.clone()),
@@ -203,12 +314,6 @@ impl Extractor {
             self.sentence_lowers
                 .extend(infos.iter().map(|info| info.lower));
             gazetteer.mark(&self.sentence_lowers, exclude, marks);
-        }
-        self.features.keys.clear();
-        self.features.offsets.clear();
-        self.features.offsets.push(0);
-        for sentence in sentences {
-            self.emit_sentence(sentence.clone());
         }
     }
 
@@ -339,124 +444,50 @@ impl Extractor {
         }
     }
 
-    fn emit_sentence(&mut self, sentence: Range<usize>) {
+    /// Lists the features of a sentence's tokens: all of them if `all`, else (tagging) all
+    /// but those [`Extractor::extract_scored`] took summed from its memo: the memoised
+    /// words' own and neighbour features, and those of the sentence's edges.
+    fn emit_sentence(&mut self, sentence: Range<usize>, all: bool) {
         let Some(infos) = self.infos.get(sentence.clone()) else {
             return;
         };
-        let marks = self
-            .gazetteer_marks
-            .get(sentence.clone())
-            .unwrap_or_default();
-        let headline = is_headline(infos);
-        let keys = &mut self.features.keys;
-        let at = |idx: isize| -> Option<&TokenInfo> {
-            if idx < 0 {
-                None
-            } else {
-                infos.get(idx as usize)
-            }
+        let memoised = if all {
+            &[]
+        } else {
+            self.memoised.get(sentence.clone()).unwrap_or_default()
         };
-        let lower_at = |idx: isize, beyond: u64| at(idx).map_or(beyond, |info| info.lower);
-        let short_at = |idx: isize, beyond: u64| at(idx).map_or(beyond, |info| info.short_shape);
+        let listed = |position: usize| !memoised.get(position).copied().unwrap_or(false);
+        let context = SentenceContext {
+            infos,
+            marks: self
+                .gazetteer_marks
+                .get(sentence.clone())
+                .unwrap_or_default(),
+            headline: is_headline(infos),
+            lowercase_words: &self.lowercase_words,
+            capitalised_words: &self.capitalised_words,
+        };
+        let keys = &mut self.features.keys;
         for (position, info) in infos.iter().enumerate() {
-            let idx = position as isize;
-            let mut flags = info.flags;
-            if position == 0 {
-                flags |= SENTENCE_INITIAL;
+            if listed(position) {
+                push_own_keys(info, keys);
             }
-            let lower_prev = lower_at(idx - 1, BOUNDARY_BEFORE);
-            let lower_next = lower_at(idx + 1, BOUNDARY_AFTER);
-            let short_prev = short_at(idx - 1, BOUNDARY_BEFORE);
-            let short_next = short_at(idx + 1, BOUNDARY_AFTER);
-
-            keys.push(mix(Template::Bias as u64, 0));
-            keys.push(mix(Template::Word as u64, info.word));
-            keys.push(mix(Template::Lower as u64, info.lower));
-            keys.push(mix(Template::LowerPrev as u64, lower_prev));
-            keys.push(mix(Template::LowerNext as u64, lower_next));
-            keys.push(mix(
-                Template::LowerPrev2 as u64,
-                lower_at(idx - 2, BOUNDARY_BEFORE),
-            ));
-            keys.push(mix(
-                Template::LowerNext2 as u64,
-                lower_at(idx + 2, BOUNDARY_AFTER),
-            ));
-            keys.push(mix(Template::Shape as u64, info.shape));
-            keys.push(mix(Template::ShortShape as u64, info.short_shape));
-            keys.push(mix(Template::ShortShapePrev as u64, short_prev));
-            keys.push(mix(Template::ShortShapeNext as u64, short_next));
-            keys.push(mix(
-                Template::ShortShapePrev2 as u64,
-                short_at(idx - 2, BOUNDARY_BEFORE),
-            ));
-            keys.push(mix(
-                Template::ShortShapeNext2 as u64,
-                short_at(idx + 2, BOUNDARY_AFTER),
-            ));
-            keys.push(mix2(
-                Template::ShortShapePrevCur as u64,
-                short_prev,
-                info.short_shape,
-            ));
-            keys.push(mix2(
-                Template::ShortShapeCurNext as u64,
-                info.short_shape,
-                short_next,
-            ));
-            for (n_chars, (&prefix, &suffix)) in
-                info.prefixes.iter().zip(info.suffixes.iter()).enumerate()
-            {
-                if n_chars as u32 >= info.n_chars {
-                    break;
-                }
-                keys.push(mix2(Template::Prefix as u64, n_chars as u64, prefix));
-                keys.push(mix2(Template::Suffix as u64, n_chars as u64, suffix));
-            }
-            for flag in 0..N_FLAGS {
-                if flags & (1 << flag) != 0 {
-                    keys.push(mix(Template::Flag as u64, u64::from(flag)));
+            for neighbour in Neighbour::ALL {
+                match position.checked_add_signed(neighbour.offset()) {
+                    Some(at) if at < infos.len() => {
+                        if listed(at) {
+                            let (lower, short_shape) = context.neighbour(position, neighbour);
+                            push_neighbour_keys(neighbour, lower, short_shape, keys);
+                        }
+                    }
+                    _ => {
+                        if all {
+                            push_boundary_keys(neighbour, keys);
+                        }
+                    }
                 }
             }
-            keys.push(mix(
-                Template::Length as u64,
-                u64::from(info.n_chars.min(12)),
-            ));
-            keys.push(mix2(Template::BigramPrev as u64, lower_prev, info.lower));
-            keys.push(mix2(Template::BigramNext as u64, info.lower, lower_next));
-            keys.push(mix2(
-                Template::LowerPrevShape as u64,
-                lower_prev,
-                info.short_shape,
-            ));
-            keys.push(mix2(
-                Template::ShapeLowerNext as u64,
-                info.short_shape,
-                lower_next,
-            ));
-            if headline {
-                keys.push(mix(Template::HeadlineShape as u64, info.short_shape));
-            }
-            let capitalised = info.flags & (INIT_CAP | ALL_CAPS) != 0;
-            let position_kind = u64::from(position == 0 || headline);
-            if capitalised && self.lowercase_words.contains(&info.lower) {
-                keys.push(mix2(Template::Doc as u64, 1, position_kind));
-            }
-            if capitalised && self.capitalised_words.contains(&info.lower) {
-                keys.push(mix2(Template::Doc as u64, 2, position_kind));
-            }
-            let mark = marks.get(position).copied().unwrap_or(0);
-            push_marks(keys, Template::Gazetteer, mark);
-            push_marks(
-                keys,
-                Template::GazetteerPrev,
-                marks.get(position.wrapping_sub(1)).copied().unwrap_or(0),
-            );
-            push_marks(
-                keys,
-                Template::GazetteerNext,
-                marks.get(position + 1).copied().unwrap_or(0),
-            );
+            context.push_context_keys(position, keys);
             self.features.offsets.push(keys.len());
         }
     }
@@ -638,5 +669,182 @@ fn push_marks(keys: &mut Vec<u64>, template: Template, mark: u16) {
         if mark & (1 << bit) != 0 {
             keys.push(mix(template as u64, bit));
         }
+    }
+}
+
+/// A token's neighbour within its sentence, whose lowercase form and short shape are
+/// features of the token.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Neighbour {
+    Prev2,
+    Prev,
+    Next,
+    Next2,
+}
+
+impl Neighbour {
+    pub(crate) const ALL: [Neighbour; 4] = [
+        Neighbour::Prev2,
+        Neighbour::Prev,
+        Neighbour::Next,
+        Neighbour::Next2,
+    ];
+
+    /// The neighbour of the token at `i` is the token at `i + offset`.
+    pub(crate) fn offset(self) -> isize {
+        match self {
+            Neighbour::Prev2 => -2,
+            Neighbour::Prev => -1,
+            Neighbour::Next => 1,
+            Neighbour::Next2 => 2,
+        }
+    }
+
+    /// What stands for a neighbour beyond the sentence.
+    fn beyond(self) -> u64 {
+        match self {
+            Neighbour::Prev2 | Neighbour::Prev => BOUNDARY_BEFORE,
+            Neighbour::Next | Neighbour::Next2 => BOUNDARY_AFTER,
+        }
+    }
+
+    fn templates(self) -> (Template, Template) {
+        match self {
+            Neighbour::Prev2 => (Template::LowerPrev2, Template::ShortShapePrev2),
+            Neighbour::Prev => (Template::LowerPrev, Template::ShortShapePrev),
+            Neighbour::Next => (Template::LowerNext, Template::ShortShapeNext),
+            Neighbour::Next2 => (Template::LowerNext2, Template::ShortShapeNext2),
+        }
+    }
+}
+
+/// The features of a token that depend on nothing but its own text: the same for every
+/// occurrence of a word, which lets tagging sum their weights once per word
+/// ([`crate::memo::WordMemo`]).
+pub(crate) fn push_own_keys(info: &TokenInfo, keys: &mut Vec<u64>) {
+    keys.push(mix(Template::Bias as u64, 0));
+    keys.push(mix(Template::Word as u64, info.word));
+    keys.push(mix(Template::Lower as u64, info.lower));
+    keys.push(mix(Template::Shape as u64, info.shape));
+    keys.push(mix(Template::ShortShape as u64, info.short_shape));
+    for (n_chars, (&prefix, &suffix)) in info.prefixes.iter().zip(info.suffixes.iter()).enumerate()
+    {
+        if n_chars as u32 >= info.n_chars {
+            break;
+        }
+        keys.push(mix2(Template::Prefix as u64, n_chars as u64, prefix));
+        keys.push(mix2(Template::Suffix as u64, n_chars as u64, suffix));
+    }
+    // `SENTENCE_INITIAL` is never among a token's own flags: it is a context feature.
+    for flag in 0..N_FLAGS {
+        if info.flags & (1 << flag) != 0 {
+            keys.push(mix(Template::Flag as u64, u64::from(flag)));
+        }
+    }
+    keys.push(mix(
+        Template::Length as u64,
+        u64::from(info.n_chars.min(12)),
+    ));
+}
+
+/// The features a token gets from its `neighbour`, given that neighbour's lowercase form
+/// and short shape (both [`Neighbour::beyond`] past the sentence's edge). Like the own
+/// features, they depend on one word only.
+pub(crate) fn push_neighbour_keys(
+    neighbour: Neighbour,
+    lower: u64,
+    short_shape: u64,
+    keys: &mut Vec<u64>,
+) {
+    let (lower_template, shape_template) = neighbour.templates();
+    keys.push(mix(lower_template as u64, lower));
+    keys.push(mix(shape_template as u64, short_shape));
+}
+
+/// The features of [`Neighbour::beyond`]: those of a token at a sentence's edge.
+pub(crate) fn push_boundary_keys(neighbour: Neighbour, keys: &mut Vec<u64>) {
+    push_neighbour_keys(neighbour, neighbour.beyond(), neighbour.beyond(), keys);
+}
+
+/// What the features of a sentence's tokens depend on beyond each token and its
+/// neighbours.
+struct SentenceContext<'a> {
+    infos: &'a [TokenInfo],
+    marks: &'a [u16],
+    headline: bool,
+    lowercase_words: &'a HashSet64,
+    capitalised_words: &'a HashSet64,
+}
+
+impl SentenceContext<'_> {
+    /// The lowercase form and short shape of the `neighbour` of the token at `position`.
+    fn neighbour(&self, position: usize, neighbour: Neighbour) -> (u64, u64) {
+        position
+            .checked_add_signed(neighbour.offset())
+            .and_then(|idx| self.infos.get(idx))
+            .map_or((neighbour.beyond(), neighbour.beyond()), |info| {
+                (info.lower, info.short_shape)
+            })
+    }
+
+    /// The features that depend on the token with its neighbours together, on its place in
+    /// the sentence, or on the rest of the document.
+    fn push_context_keys(&self, position: usize, keys: &mut Vec<u64>) {
+        let Some(info) = self.infos.get(position) else {
+            return;
+        };
+        if position == 0 {
+            keys.push(mix(
+                Template::Flag as u64,
+                u64::from(SENTENCE_INITIAL.trailing_zeros()),
+            ));
+        }
+        let (lower_prev, short_prev) = self.neighbour(position, Neighbour::Prev);
+        let (lower_next, short_next) = self.neighbour(position, Neighbour::Next);
+        keys.push(mix2(
+            Template::ShortShapePrevCur as u64,
+            short_prev,
+            info.short_shape,
+        ));
+        keys.push(mix2(
+            Template::ShortShapeCurNext as u64,
+            info.short_shape,
+            short_next,
+        ));
+        keys.push(mix2(Template::BigramPrev as u64, lower_prev, info.lower));
+        keys.push(mix2(Template::BigramNext as u64, info.lower, lower_next));
+        keys.push(mix2(
+            Template::LowerPrevShape as u64,
+            lower_prev,
+            info.short_shape,
+        ));
+        keys.push(mix2(
+            Template::ShapeLowerNext as u64,
+            info.short_shape,
+            lower_next,
+        ));
+        if self.headline {
+            keys.push(mix(Template::HeadlineShape as u64, info.short_shape));
+        }
+        let capitalised = info.flags & (INIT_CAP | ALL_CAPS) != 0;
+        let position_kind = u64::from(position == 0 || self.headline);
+        if capitalised && self.lowercase_words.contains(&info.lower) {
+            keys.push(mix2(Template::Doc as u64, 1, position_kind));
+        }
+        if capitalised && self.capitalised_words.contains(&info.lower) {
+            keys.push(mix2(Template::Doc as u64, 2, position_kind));
+        }
+        let mark_at = |idx: Option<usize>| {
+            idx.and_then(|idx| self.marks.get(idx))
+                .copied()
+                .unwrap_or(0)
+        };
+        push_marks(keys, Template::Gazetteer, mark_at(Some(position)));
+        push_marks(
+            keys,
+            Template::GazetteerPrev,
+            mark_at(position.checked_sub(1)),
+        );
+        push_marks(keys, Template::GazetteerNext, mark_at(Some(position + 1)));
     }
 }

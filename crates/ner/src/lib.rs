@@ -30,6 +30,7 @@ pub mod eval;
 mod features;
 mod gazetteer;
 mod label;
+mod memo;
 mod model;
 pub mod train;
 
@@ -214,15 +215,16 @@ impl Tagger {
         scratch.labels.clear();
         scratch.labels.resize(tokens.len(), label::OUTSIDE);
         let table = self.model.table();
-        scratch
-            .extractor
-            .extract(tokens, sentences, self.model.gazetteer(), None);
         scratch.scores.clear();
         scratch
             .scores
             .resize(tokens.len(), [[0; N_LABELS]; MAX_STAGES]);
-        table.add_document_scores(
-            &scratch.extractor.features,
+        scratch.extractor.extract_scored(
+            tokens,
+            sentences,
+            self.model.gazetteer(),
+            table,
+            &mut scratch.memo,
             &mut scratch.found,
             &mut scratch.scores,
         );
@@ -290,7 +292,8 @@ struct Scratch {
     emissions: Vec<[i32; N_LABELS]>,
     stage_features: features::FeatureBuf,
     /// Per token, the label scores of every stage.
-    scores: Vec<[[i32; N_LABELS]; MAX_STAGES]>,
+    scores: Vec<model::Scores>,
+    memo: memo::WordMemo,
     sentence_labels: Vec<Label>,
     /// Per feature key, its row in the model's table (see `add_document_scores`).
     found: Vec<u32>,

@@ -63,7 +63,7 @@ pub enum ModelError {
 /// The weights of every stage in one open-addressing hash table keyed by feature hash:
 /// both stages share most features, so one probe serves both, which halves the memory
 /// traffic that dominates tagging time.
-#[derive(Clone, Default, PartialEq, Debug)]
+#[derive(Clone, Default, Debug)]
 pub(crate) struct FeatureTable {
     /// `rows[i][stage]` are the weights of one feature, one per label.
     rows: Vec<[[i16; N_LABELS]; MAX_STAGES]>,
@@ -71,6 +71,29 @@ pub(crate) struct FeatureTable {
     /// case for rare words, costs one cache line.
     slots: Vec<Slot>,
     mask: usize,
+    /// Unique per table built in this process (0 for the empty default), so that what was
+    /// derived from one table ([`crate::memo::WordMemo`]) is not used with another.
+    id: u64,
+}
+
+/// Tables are equal if they weigh every feature the same, whatever their ids.
+impl PartialEq for FeatureTable {
+    fn eq(&self, other: &FeatureTable) -> bool {
+        self.rows == other.rows && self.slots == other.slots && self.mask == other.mask
+    }
+}
+
+/// The scores of one token: one per label, per stage.
+pub(crate) type Scores = [[i32; N_LABELS]; MAX_STAGES];
+
+/// Adds `from` to `into`.
+#[inline]
+pub(crate) fn add_scores(into: &mut Scores, from: &Scores) {
+    for stage in 0..MAX_STAGES {
+        for label in 0..N_LABELS {
+            into[stage][label] += from[stage][label];
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -89,10 +112,12 @@ impl FeatureTable {
     fn new(stages: &[Stage]) -> FeatureTable {
         let n_keys: usize = stages.iter().map(|stage| stage.keys.len()).sum();
         let capacity = (n_keys * 2).next_power_of_two().max(16);
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut table = FeatureTable {
             rows: Vec::new(),
             slots: vec![EMPTY; capacity],
             mask: capacity - 1,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         for (stage_idx, stage) in stages.iter().enumerate().take(MAX_STAGES) {
             for (&key, row) in stage.keys.iter().zip(&stage.rows) {
@@ -115,6 +140,24 @@ impl FeatureTable {
             }
         }
         table
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The summed weights of `keys`, in every stage.
+    pub fn score_keys(&self, keys: &[u64]) -> Scores {
+        let mut scores = [[0; N_LABELS]; MAX_STAGES];
+        for &key in keys {
+            if let Some(rows) = self
+                .row_index(key)
+                .and_then(|row| self.rows.get(row as usize))
+            {
+                add_rows(rows, &mut scores);
+            }
+        }
+        scores
     }
 
     /// The index into `rows` of `key`, or `None` if the model does not weigh it.
@@ -146,7 +189,7 @@ impl FeatureTable {
         &self,
         features: &FeatureBuf,
         found: &mut Vec<u32>,
-        scores: &mut [[[i32; N_LABELS]; MAX_STAGES]],
+        scores: &mut [Scores],
     ) {
         let keys = &features.keys;
         found.clear();

@@ -1,0 +1,274 @@
+//! Per-word memo of feature weights, for tagging.
+//!
+//! About thirty of a token's forty-odd features depend on one word only: its own form,
+//! shape, affixes and flags, and the lowercase form and short shape it lends to the tokens
+//! up to two places either side. Looking each of them up in the weight table is most of
+//! the tagger's time, and the words of news text repeat: "the", "said", "Mr", "Minister".
+//! The memo keeps, per word, those weights summed (one vector for the word itself, one per
+//! neighbouring position it lends its features to), so that a word seen before costs five
+//! vector additions instead of thirty table look-ups.
+//!
+//! The memo is direct-mapped: a word's slot is fixed by its hash, and a word whose slot
+//! holds another is recomputed and takes the slot over. Its size is bounded and it never
+//! changes what is tagged: an entry holds exactly the sums the table gives, and the memo
+//! empties itself when used with another table.
+
+use crate::features::{
+    Neighbour, TokenInfo, push_boundary_keys, push_neighbour_keys, push_own_keys,
+};
+use crate::model::{FeatureTable, Scores};
+
+/// Slots in a memo: enough for the words that make up most of the tokens of news text
+/// (`2^13` × 784 bytes = 6.1 MiB per thread).
+const SLOTS: usize = 1 << 13;
+
+/// A word's summed weights.
+#[derive(Clone, Copy)]
+pub(crate) struct WordWeights {
+    /// The xxh3 hash of the word; meaningful only if `filled`.
+    word: u64,
+    filled: bool,
+    pub info: TokenInfo,
+    /// The weights of the word's own features ([`push_own_keys`]).
+    pub own: Scores,
+    /// The weights of the features the word lends to the token it is the neighbour of,
+    /// in [`Neighbour::ALL`] order ([`push_neighbour_keys`]).
+    pub as_neighbour: [Scores; 4],
+}
+
+const EMPTY: WordWeights = WordWeights {
+    word: 0,
+    filled: false,
+    info: TokenInfo::EMPTY,
+    own: [[0; crate::label::N_LABELS]; crate::model::MAX_STAGES],
+    as_neighbour: [[[0; crate::label::N_LABELS]; crate::model::MAX_STAGES]; 4],
+};
+
+/// Bits of the set of words seen once.
+const SEEN_BITS: usize = 1 << 16;
+
+/// What the memo knows of a token's word.
+pub(crate) enum Word<'a> {
+    /// Its summed weights.
+    Memoised(&'a WordWeights),
+    /// Nothing yet: the word's features are to be looked up one by one.
+    New(TokenInfo),
+}
+
+#[derive(Default)]
+pub(crate) struct WordMemo {
+    /// The [`FeatureTable::id`] the entries were summed from.
+    table_id: u64,
+    slots: Vec<WordWeights>,
+    /// The weights of the features a sentence's edge lends, in [`Neighbour::ALL`] order.
+    boundary: [Scores; 4],
+    /// Words seen once, by a hash bit each.
+    seen: Vec<u64>,
+    n_seen: usize,
+    keys: Vec<u64>,
+}
+
+impl WordMemo {
+    /// Readies the memo for `table`, emptying it if it was filled from another.
+    pub fn prepare(&mut self, table: &FeatureTable) {
+        if self.table_id == table.id() && !self.slots.is_empty() {
+            return;
+        }
+        self.table_id = table.id();
+        self.slots.clear();
+        self.slots.resize(SLOTS, EMPTY);
+        self.seen.clear();
+        self.seen.resize(SEEN_BITS / 64, 0);
+        self.n_seen = 0;
+        for (neighbour, weights) in Neighbour::ALL.into_iter().zip(&mut self.boundary) {
+            self.keys.clear();
+            push_boundary_keys(neighbour, &mut self.keys);
+            *weights = table.score_keys(&self.keys);
+        }
+    }
+
+    /// The weights of `token` in `table` if the word is worth keeping, else only its
+    /// [`TokenInfo`] (from `info_of`), for its features to be looked up one by one.
+    ///
+    /// A word is kept from its second sighting on: most words seen once are seen only
+    /// once, and keeping them would evict the frequent ones and cost more memory traffic
+    /// than their look-ups. First sightings are remembered in a small bit set, which is
+    /// emptied as it fills up.
+    pub fn word(
+        &mut self,
+        token: &str,
+        table: &FeatureTable,
+        info_of: impl FnOnce(&str) -> TokenInfo,
+    ) -> Word<'_> {
+        self.prepare(table);
+        let word = xxhash_rust::xxh3::xxh3_64(token.as_bytes());
+        // `prepare` made `SLOTS` slots and `SEEN_BITS` bits.
+        let entry = &mut self.slots[word as usize & (SLOTS - 1)];
+        if entry.filled && entry.word == word {
+            return Word::Memoised(entry);
+        }
+        let bit = (word >> 40) as usize & (SEEN_BITS - 1);
+        let (seen_word, mask) = (bit / 64, 1u64 << (bit % 64));
+        let info = info_of(token);
+        if self.seen[seen_word] & mask == 0 {
+            self.seen[seen_word] |= mask;
+            self.n_seen += 1;
+            if self.n_seen >= SEEN_BITS / 4 {
+                self.seen.fill(0);
+                self.n_seen = 0;
+            }
+            return Word::New(info);
+        }
+        fill(entry, word, info, table, &mut self.keys);
+        Word::Memoised(entry)
+    }
+
+    /// The weights of the features a sentence's edge lends, in [`Neighbour::ALL`] order.
+    pub fn boundary(&self) -> &[Scores; 4] {
+        &self.boundary
+    }
+}
+
+fn fill(
+    entry: &mut WordWeights,
+    word: u64,
+    info: TokenInfo,
+    table: &FeatureTable,
+    keys: &mut Vec<u64>,
+) {
+    entry.word = word;
+    entry.filled = true;
+    entry.info = info;
+    keys.clear();
+    push_own_keys(&info, keys);
+    entry.own = table.score_keys(keys);
+    for (neighbour, weights) in Neighbour::ALL.into_iter().zip(&mut entry.as_neighbour) {
+        keys.clear();
+        push_neighbour_keys(neighbour, info.lower, info.short_shape, keys);
+        *weights = table.score_keys(keys);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::Range;
+
+    use crate::features::Extractor;
+    use crate::label::N_LABELS;
+    use crate::model::{MAX_STAGES, Scores};
+    use crate::{Tagger, ends_sentence};
+
+    use super::WordMemo;
+
+    /// The sample articles as whitespace tokens in sentences, as `Tagger::tag` splits them.
+    fn documents() -> Vec<(Vec<String>, Vec<Range<usize>>)> {
+        let folder =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/wikinews");
+        let mut paths: Vec<_> = std::fs::read_dir(&folder)
+            .map(|entries| {
+                entries
+                    .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        paths.retain(|path| path.extension().is_some_and(|ext| ext == "txt"));
+        paths.sort();
+        assert!(
+            paths.len() > 100,
+            "sample articles missing from {}",
+            folder.display()
+        );
+        paths
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                let tokens: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+                let mut sentences = Vec::new();
+                let mut start = 0;
+                for (idx, token) in tokens.iter().enumerate() {
+                    if ends_sentence(token) {
+                        sentences.push(start..idx + 1);
+                        start = idx + 1;
+                    }
+                }
+                if start < tokens.len() {
+                    sentences.push(start..tokens.len());
+                }
+                (tokens, sentences)
+            })
+            .collect()
+    }
+
+    fn keyed_scores(tagger: &Tagger, tokens: &[String], sentences: &[Range<usize>]) -> Vec<Scores> {
+        let mut extractor = Extractor::default();
+        extractor.extract(tokens, sentences, tagger.model.gazetteer(), None);
+        let mut scores = vec![[[0; N_LABELS]; MAX_STAGES]; tokens.len()];
+        tagger
+            .model
+            .table()
+            .add_document_scores(&extractor.features, &mut Vec::new(), &mut scores);
+        scores
+    }
+
+    fn memo_scores(
+        tagger: &Tagger,
+        memo: &mut WordMemo,
+        tokens: &[String],
+        sentences: &[Range<usize>],
+    ) -> Vec<Scores> {
+        let mut extractor = Extractor::default();
+        let mut scores = vec![[[0; N_LABELS]; MAX_STAGES]; tokens.len()];
+        extractor.extract_scored(
+            tokens,
+            sentences,
+            tagger.model.gazetteer(),
+            tagger.model.table(),
+            memo,
+            &mut Vec::new(),
+            &mut scores,
+        );
+        scores
+    }
+
+    #[test]
+    fn memoised_scores_are_those_of_every_feature_looked_up() {
+        let tagger = Tagger::default_model();
+        let documents = documents();
+        let n_tokens: usize = documents.iter().map(|(tokens, _)| tokens.len()).sum();
+        // The samples have more distinct words than the memo has slots: words evict each
+        // other, and evicted words come back.
+        let mut distinct = std::collections::HashSet::new();
+        distinct.extend(documents.iter().flat_map(|(tokens, _)| tokens.iter()));
+        assert!(distinct.len() > super::SLOTS, "{} words", distinct.len());
+        let mut memo = WordMemo::default();
+        for (tokens, sentences) in &documents {
+            assert!(
+                memo_scores(tagger, &mut memo, tokens, sentences)
+                    == keyed_scores(tagger, tokens, sentences),
+                "scores differ on a document of {} tokens",
+                tokens.len()
+            );
+        }
+        assert!(n_tokens > 100_000, "{n_tokens} tokens");
+    }
+
+    #[test]
+    fn a_memo_used_with_another_model_starts_over() {
+        let default = Tagger::default_model();
+        let empty = Tagger::empty();
+        let documents = documents();
+        let (tokens, sentences) = &documents[0];
+        let mut memo = WordMemo::default();
+        let first = memo_scores(default, &mut memo, tokens, sentences);
+        let with_empty = memo_scores(&empty, &mut memo, tokens, sentences);
+        assert!(
+            with_empty
+                .iter()
+                .flatten()
+                .flatten()
+                .all(|&score| score == 0)
+        );
+        assert!(first.iter().flatten().flatten().any(|&score| score != 0));
+        assert!(memo_scores(default, &mut memo, tokens, sentences) == first);
+    }
+}
