@@ -52,6 +52,34 @@ pub fn analyze(article: &mut Article, options: &Options) {
     quotes::find_quotes(article);
 }
 
+/// Builds what the analysis loads on first use (the NER model, the gazetteer, the word
+/// tables, the patterns) by analysing a short built-in article. The first article analysed
+/// would otherwise pay for it; a caller with other start-up work (loading plugins, opening
+/// inputs) can run this on another thread meanwhile. Later calls cost one short analysis.
+pub fn warm_up() {
+    // The NER model first: it takes longest, and the first article's first steps (cleaning,
+    // the dateline) need the patterns instead, which that article's thread then builds
+    // meanwhile.
+    ner::Tagger::default_model();
+    warm_up_article();
+}
+
+/// The analysed warm-up article: one that goes down every path with a first-use cost.
+fn warm_up_article() -> Article {
+    let mut article = Article::new("warm-up");
+    article.headline = "Minister says talks will resume".to_string();
+    article.paragraphs = [
+        "LONDON (Reuters) - Foreign Minister Anna Berg said on Monday that talks with          the United Nations in Geneva would resume next week.",
+        "\"We are ready,\" she told reporters. Berg, 54, added that the European Union          had agreed to the plan on March 3, 2021.",
+        "(Reporting by Jane Doe; Editing by John Smith)",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    clean(&mut article);
+    analyze(&mut article, &Options::default());
+    article
+}
+
 /// True for a real calendar date written `YYYY-MM-DD`.
 pub fn is_iso_date(text: &str) -> bool {
     let bytes = text.as_bytes();
@@ -74,4 +102,24 @@ pub fn is_iso_date(text: &str) -> bool {
         return false;
     };
     jiff::civil::Date::new(year, month, day).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_warm_up_article_goes_down_every_analysis_path() {
+        let article = super::warm_up_article();
+        assert!(article.dateline.is_some(), "no dateline: {article:?}");
+        assert!(!article.byline.is_empty(), "no byline: {article:?}");
+        assert!(!article.quotes.is_empty(), "no quote: {article:?}");
+        assert!(!article.dates.is_empty(), "no date: {article:?}");
+        use article::EntityKind::{Organization, Person, Place};
+        for kind in [Person, Organization, Place] {
+            assert!(
+                article.entities.iter().any(|entity| entity.kind == kind),
+                "no {kind:?}: {:?}",
+                article.entities
+            );
+        }
+    }
 }

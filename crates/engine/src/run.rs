@@ -37,6 +37,16 @@ pub struct RunOptions {
 
 type Chunk = Vec<Result<RawDoc, Reject>>;
 
+/// Loads the analysis's models and tables on a thread of their own while the caller loads
+/// plugins and opens inputs, instead of on the first article (where every worker would wait
+/// for them). Workers that get there first wait for what is still loading, as they would have.
+pub(crate) fn warm_up_analysis() {
+    // Without the thread the first article loads them: nothing is lost if it cannot start.
+    let _ = std::thread::Builder::new()
+        .name("copydesk-warm-up".to_string())
+        .spawn(analyze::warm_up);
+}
+
 /// The plugins of the given folders (the pipeline's own when `folders` is empty). A run, batch
 /// or stream, refuses to start while any plugin file there is broken.
 pub(crate) fn discover_plugins(
@@ -65,6 +75,7 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
     } else {
         options.inputs.clone()
     };
+    warm_up_analysis();
     let registry = discover_plugins(config, &options.plugin_folders)?;
     let mut plugin_reports = Vec::new();
     let mut classifiers = Vec::new();

@@ -130,6 +130,7 @@ pub fn stream(
     input: Box<dyn BufRead + Send>,
     output: &mut dyn Write,
 ) -> Result<StreamSummary, EngineError> {
+    crate::run::warm_up_analysis();
     let registry = crate::run::discover_plugins(config, &options.plugin_folders)?;
     let mut classifiers = Vec::new();
     for plugin_use in &config.classify {
