@@ -8,6 +8,10 @@
 //! Weighting: `(1 + ln count) · idf`, word features and character features each L2-normalised,
 //! then both scaled by `1/√2` so that the whole vector has unit length.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
@@ -74,6 +78,9 @@ pub(crate) struct Scratch {
     pub(crate) words: Counter,
     /// (bucket, raw count) of character n-gram features, as `words`.
     pub(crate) chars: Counter,
+    /// The document's distinct lower-cased words, in order of first occurrence, with their
+    /// counts: a word's character n-grams are counted once per distinct word, times its count.
+    distinct: DistinctWords,
     /// The final weighted vector: word features, then character features. A bucket may occur
     /// twice, once per family; dot products do not mind.
     pub(crate) vector: Vec<(u32, f32)>,
@@ -148,18 +155,76 @@ impl Counter {
     }
 }
 
+/// Distinct words of a document: their text in one buffer, their counts, and an index by hash.
+#[derive(Default, Debug)]
+struct DistinctWords {
+    /// Per word: its end in `text` (it starts where the previous one ends) and its count.
+    words: Vec<(usize, u32)>,
+    text: String,
+    /// xxh3 hash of a word → its index in `words`.
+    index: HashMap<u64, usize, BuildHasherDefault<PrehashedHasher>>,
+}
+
+impl DistinctWords {
+    fn clear(&mut self) {
+        self.words.clear();
+        self.text.clear();
+        self.index.clear();
+    }
+
+    fn add(&mut self, hash: u64, word: &str) {
+        match self.index.entry(hash) {
+            Entry::Occupied(entry) => {
+                if let Some((_, count)) = self.words.get_mut(*entry.get()) {
+                    *count += 1;
+                }
+            }
+            Entry::Vacant(entry) => {
+                entry.insert(self.words.len());
+                self.text.push_str(word);
+                self.words.push((self.text.len(), 1));
+            }
+        }
+    }
+}
+
+/// A hasher for keys that already are xxh3 hashes.
+#[derive(Default)]
+struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
 /// Fills `scratch.words` and `scratch.chars` with `(bucket, count)` pairs. The parts are read
 /// as one stream of words (a word pair may span two parts).
+///
+/// Character n-grams are counted per distinct word, each n-gram of a word adding the word's
+/// count. The counts and the order of first occurrence (the order of `chars.entries`) are
+/// those of counting every n-gram of every word in turn: counts are small integers, exact in
+/// `f32`, and a repeated word brings no n-gram that its first occurrence did not.
 pub(crate) fn count_features(config: &FeatureConfig, parts: &[&str], scratch: &mut Scratch) {
     let Scratch {
         word,
         char_offsets,
         words,
         chars,
+        distinct,
         ..
     } = scratch;
     words.clear();
     chars.clear();
+    distinct.clear();
     let mut previous_hash: Option<u64> = None;
     for part in parts {
         for token in part.unicode_words() {
@@ -188,15 +253,24 @@ pub(crate) fn count_features(config: &FeatureConfig, parts: &[&str], scratch: &m
                 previous_hash = Some(hash);
             }
             if config.char_ngram_min > 0 {
-                push_char_ngrams(config, word, char_offsets, chars);
+                distinct.add(hash, word);
             }
         }
     }
+    let mut start = 0;
+    for &(end, count) in &distinct.words {
+        word.clear();
+        word.push_str(distinct.text.get(start..end).unwrap_or_default());
+        start = end;
+        push_char_ngrams(config, word, count as f32, char_offsets, chars);
+    }
 }
 
+/// Adds `count` for each character n-gram of `<word>`.
 fn push_char_ngrams(
     config: &FeatureConfig,
     word: &mut String,
+    count: f32,
     char_offsets: &mut Vec<usize>,
     chars: &mut Counter,
 ) {
@@ -210,7 +284,7 @@ fn push_char_ngrams(
         // One byte per character: the n-grams are byte windows (same order as below).
         for n in min_n..=max_n {
             for gram in word.as_bytes().windows(n) {
-                chars.add(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)), 1.0);
+                chars.add(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)), count);
             }
         }
         return;
@@ -222,7 +296,7 @@ fn push_char_ngrams(
     for n in min_n..=max_n.min(n_chars) {
         for start in 0..=(n_chars - n) {
             let gram = &word.as_bytes()[char_offsets[start]..char_offsets[start + n]];
-            chars.add(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)), 1.0);
+            chars.add(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)), count);
         }
     }
 }
