@@ -110,7 +110,7 @@ impl Viterbi {
             .flatten()
             .all(|&weight| weight.abs() <= I32_EXACT_LIMIT);
         if small_emissions && small_transitions {
-            decode_in(&mut self.back, emissions, transitions, out);
+            decode_i32_fast(&mut self.back, emissions, transitions, out);
         } else {
             self.wide.clear();
             self.wide
@@ -120,6 +120,37 @@ impl Viterbi {
     }
 }
 
+/// [`decode_in`] for `i32`, compiled for AVX2 when the processor has it: its 8-lane compares
+/// and selects (`vpcmpgtd`, `vpblendvb`) do the inner loop in a third of SSE2's
+/// instructions. The labels are the same either way; only the instructions differ.
+fn decode_i32_fast(
+    back_pointers: &mut Vec<[u8; N_LABELS]>,
+    emissions: &[[i32; N_LABELS]],
+    transitions: &Transitions,
+    out: &mut Vec<Label>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        fn decode_avx2(
+            back_pointers: &mut Vec<[u8; N_LABELS]>,
+            emissions: &[[i32; N_LABELS]],
+            transitions: &Transitions,
+            out: &mut Vec<Label>,
+        ) {
+            decode_in(back_pointers, emissions, transitions, out);
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor was just found to support AVX2, the only requirement of
+            // calling a function compiled with `target_feature(enable = "avx2")`.
+            unsafe { decode_avx2(back_pointers, emissions, transitions, out) };
+            return;
+        }
+    }
+    decode_in(back_pointers, emissions, transitions, out);
+}
+
+#[inline(always)]
 fn decode_in<S: Score>(
     back_pointers: &mut Vec<[u8; N_LABELS]>,
     emissions: &[[S; N_LABELS]],
@@ -248,4 +279,50 @@ fn best_label<S: Score>(scores: &[S; N_LABELS]) -> Label {
         }
     }
     best as Label
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// splitmix64: random scores without a dependency.
+    fn next(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    #[test]
+    fn every_i32_decoder_gives_the_labels_of_the_i64_one() {
+        let mut state = 7;
+        let mut score =
+            |state: &mut u64, range: u64| (next(state) % (2 * range)) as i64 - range as i64;
+        for round in 0..400 {
+            // Small ranges make ties, which must break the same way.
+            let range = if round % 2 == 0 {
+                3
+            } else {
+                I32_EXACT_LIMIT as u64
+            };
+            let mut transitions = [[0i64; N_LABELS]; N_LABELS + 1];
+            for weight in transitions.iter_mut().flatten() {
+                *weight = score(&mut state, range);
+            }
+            let length = 1 + (next(&mut state) % 40) as usize;
+            let emissions: Vec<[i32; N_LABELS]> = (0..length)
+                .map(|_| std::array::from_fn(|_| score(&mut state, range) as i32))
+                .collect();
+            let wide: Vec<[i64; N_LABELS]> =
+                emissions.iter().map(|row| row.map(i64::from)).collect();
+            let (mut expected, mut fast, mut portable) = (Vec::new(), Vec::new(), Vec::new());
+            let mut back = Vec::new();
+            decode_in::<i64>(&mut back, &wide, &transitions, &mut expected);
+            decode_i32_fast(&mut back, &emissions, &transitions, &mut fast);
+            decode_in::<i32>(&mut back, &emissions, &transitions, &mut portable);
+            assert_eq!(fast, expected, "round {round}");
+            assert_eq!(portable, expected, "round {round}");
+        }
+    }
 }
