@@ -297,7 +297,7 @@ mod tests {
     #[test]
     fn every_i32_decoder_gives_the_labels_of_the_i64_one() {
         let mut state = 7;
-        let mut score =
+        let score =
             |state: &mut u64, range: u64| (next(state) % (2 * range)) as i64 - range as i64;
         for round in 0..400 {
             // Small ranges make ties, which must break the same way.
