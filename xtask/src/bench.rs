@@ -1,8 +1,9 @@
 //! `cargo xtask bench`: whole-pipeline throughput, scaling and memory, measured by running the
 //! release binary on real corpora and reading its `report.json`.
 //!
-//! For each corpus and thread count the pipeline runs `--repeat` times; figures are medians
-//! with the spread (min–max), since these machines are shared and noisy. The large corpus
+//! For each corpus and thread count the pipeline runs `--repeat` times, the thread counts taking
+//! turns; figures are medians with the spread (min–max), and scaling is the median of the
+//! ratios within a turn, since these machines are shared and noisy. The large corpus
 //! (BBC articles repeated with fresh ids to ≥ 1 GB of JSON Lines) is generated into a
 //! temporary folder and deleted afterwards; it measures that memory stays flat.
 
@@ -19,7 +20,7 @@ const USAGE: &str = "usage: cargo xtask bench [CORPUS...] [--repeat N] [--thread
 
   CORPUS          folders or files; default: samples/, ../shared/data/bbc (when present)
                   and a generated large corpus
-  --repeat N      runs per corpus and thread count (default 3); figures are medians
+  --repeat N      runs per corpus and thread count (default 5); figures are medians
   --threads LIST  comma-separated thread counts (default 1,2)
   --large-mb N    size of the generated corpus in MB (default 1024)
   --no-large      skip the generated corpus
@@ -38,7 +39,7 @@ struct Options {
 fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options {
         corpora: Vec::new(),
-        repeat: 3,
+        repeat: 5,
         threads: vec![1, 2],
         large_mb: Some(1024),
         config: root().join("xtask/bench/pipeline.toml"),
@@ -130,6 +131,18 @@ impl Row {
     }
 }
 
+/// Throughput on `two` threads over `one`: the median of the ratios of runs made one after
+/// the other in the same round, which cancels most of the drift of a shared machine.
+fn scaling(one: &Row, two: &Row) -> f64 {
+    let ratios: Vec<f64> = one
+        .articles_per_s
+        .iter()
+        .zip(&two.articles_per_s)
+        .map(|(one, two)| two / one.max(1e-9))
+        .collect();
+    median(&ratios)
+}
+
 fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(|a, b| a.total_cmp(b));
@@ -172,12 +185,16 @@ fn measure(options: &Options, binary: &Path, scratch: &Path) -> Result {
     let mut rows = Vec::new();
     for (name, path) in &corpora {
         let input_bytes = tree_bytes(path);
-        for &threads in &options.threads {
-            let mut samples = Vec::new();
-            for _ in 0..options.repeat {
-                samples.push(run_once(binary, &options.config, path, threads, scratch)?);
+        // Round-robin over the thread counts, so that a slow spell of this shared machine
+        // falls on every thread count alike rather than on one of them.
+        let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); options.threads.len()];
+        for _ in 0..options.repeat {
+            for (&threads, runs) in options.threads.iter().zip(&mut samples) {
+                runs.push(run_once(binary, &options.config, path, threads, scratch)?);
             }
-            rows.push(row(name, threads, input_bytes, &samples));
+        }
+        for (&threads, runs) in options.threads.iter().zip(&samples) {
+            rows.push(row(name, threads, input_bytes, runs));
             print_progress(rows.last());
         }
     }
@@ -386,11 +403,7 @@ fn render(rows: &[Row], options: &Options) -> String {
             let one = rows
                 .iter()
                 .find(|row| row.corpus == two.corpus && row.threads == 1)?;
-            Some(format!(
-                "{}: {:.2}×",
-                two.corpus,
-                two.median() / one.median().max(1e-9)
-            ))
+            Some(format!("{}: {:.2}×", two.corpus, scaling(one, two)))
         })
         .collect();
     if !scaling.is_empty() {
@@ -457,7 +470,7 @@ fn targets(rows: &[Row], export: Option<&Row>) -> Vec<Target> {
             holds: one.median() >= 1700.0,
         });
         if let Some(two) = find("bbc", 2) {
-            let ratio = two.median() / one.median().max(1e-9);
+            let ratio = scaling(one, two);
             targets.push(Target {
                 name: "BBC, 2 threads vs 1",
                 wanted: "≥ 1.8×".into(),
@@ -558,7 +571,7 @@ fn summary_json(rows: &[Row], export: Option<&Row>, targets: &[Target]) -> Strin
 }
 
 fn write_docs(table: &str, json: &str, options: &Options) -> Result {
-    let command = if options.repeat == 3 && options.threads == [1, 2] && options.corpora.is_empty()
+    let command = if options.repeat == 5 && options.threads == [1, 2] && options.corpora.is_empty()
     {
         "cargo xtask bench".to_string()
     } else {
@@ -586,7 +599,7 @@ fn write_docs(table: &str, json: &str, options: &Options) -> Result {
     let text = format!(
         "# Performance\n\nMeasured by `{command}` on {date}, on a machine with {cores} cores ({cpu}), shared with other work. \
 Throughput is articles exported per wall-clock second of a whole `copydesk run` (process start to exit), \
-median of the repeats, with the spread. Pipeline: `xtask/bench/pipeline.toml` (the default pipeline's classifiers, JSON Lines export); the export line uses `xtask/bench/pipeline-sqlite.toml`.\n\n{table}\n```json\n{json}\n```\n",
+median of the repeats, with the spread; the thread counts take turns, and scaling is the median of the ratios within a turn. Pipeline: `xtask/bench/pipeline.toml` (the default pipeline's classifiers, JSON Lines export); the export line uses `xtask/bench/pipeline-sqlite.toml`.\n\n{table}\n```json\n{json}\n```\n",
         date = crate::today(),
     );
     // What follows the notes marker is written by hand (comparisons, explanations) and kept.
