@@ -390,6 +390,11 @@ impl Scanner<'_> {
                 .or_else(|| self.iso(start))
                 .or_else(|| self.ago(start));
         }
+        if first.is_ascii_lowercase() {
+            // Most words. Weekday and month names start with a capital (`weekday_of` asks
+            // for one, `MONTHS` has no other), so only a relative expression can start here.
+            return self.relative(start);
+        }
         if let Some(weekday) = weekday_of(word) {
             return self.weekday_date(start, weekday);
         }
@@ -732,6 +737,18 @@ fn nearest_month(reference: Date, month: i8) -> Option<(i16, i8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_and_weekday_names_start_with_a_capital() {
+        // `Scanner::expression` sends lowercase words straight to `relative` on this promise.
+        for (name, _) in MONTHS {
+            assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name}");
+        }
+        for (name, _) in WEEKDAYS {
+            assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{name}");
+            assert!(weekday_of(&name.to_lowercase()).is_none(), "{name}");
+        }
+    }
 
     fn dates(paragraph: &str, reference: &str) -> Vec<(String, String, String)> {
         let mut article = Article::new("x");
