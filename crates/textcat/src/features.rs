@@ -81,6 +81,8 @@ pub(crate) struct Scratch {
     /// The document's distinct lower-cased words, in order of first occurrence, with their
     /// counts: a word's character n-grams are counted once per distinct word, times its count.
     distinct: DistinctWords,
+    grams: GramMemo,
+    gram_buckets: Vec<u32>,
     /// The final weighted vector: word features, then character features. A bucket may occur
     /// twice, once per family; dot products do not mind.
     pub(crate) vector: Vec<(u32, f32)>,
@@ -158,8 +160,9 @@ impl Counter {
 /// Distinct words of a document: their text in one buffer, their counts, and an index by hash.
 #[derive(Default, Debug)]
 struct DistinctWords {
-    /// Per word: its end in `text` (it starts where the previous one ends) and its count.
-    words: Vec<(usize, u32)>,
+    /// Per word: its end in `text` (it starts where the previous one ends), its count and its
+    /// xxh3 hash.
+    words: Vec<(usize, u32, u64)>,
     text: String,
     /// xxh3 hash of a word → its index in `words`.
     index: HashMap<u64, usize, BuildHasherDefault<PrehashedHasher>>,
@@ -175,14 +178,14 @@ impl DistinctWords {
     fn add(&mut self, hash: u64, word: &str) {
         match self.index.entry(hash) {
             Entry::Occupied(entry) => {
-                if let Some((_, count)) = self.words.get_mut(*entry.get()) {
+                if let Some((_, count, _)) = self.words.get_mut(*entry.get()) {
                     *count += 1;
                 }
             }
             Entry::Vacant(entry) => {
                 entry.insert(self.words.len());
                 self.text.push_str(word);
-                self.words.push((self.text.len(), 1));
+                self.words.push((self.text.len(), 1, hash));
             }
         }
     }
@@ -220,6 +223,8 @@ pub(crate) fn count_features(config: &FeatureConfig, parts: &[&str], scratch: &m
         words,
         chars,
         distinct,
+        grams,
+        gram_buckets,
         ..
     } = scratch;
     words.clear();
@@ -257,22 +262,94 @@ pub(crate) fn count_features(config: &FeatureConfig, parts: &[&str], scratch: &m
             }
         }
     }
+    if !distinct.words.is_empty() {
+        grams.prepare(config);
+    }
     let mut start = 0;
-    for &(end, count) in &distinct.words {
-        word.clear();
-        word.push_str(distinct.text.get(start..end).unwrap_or_default());
+    for &(end, count, hash) in &distinct.words {
+        let count = count as f32;
+        let text = distinct.text.get(start..end).unwrap_or_default();
         start = end;
-        push_char_ngrams(config, word, count as f32, char_offsets, chars);
+        if let Some(buckets) = grams.get(hash) {
+            for &bucket in buckets {
+                chars.add(bucket, count);
+            }
+            continue;
+        }
+        word.clear();
+        word.push_str(text);
+        gram_buckets.clear();
+        push_char_ngrams(config, word, char_offsets, gram_buckets);
+        for &bucket in gram_buckets.iter() {
+            chars.add(bucket, count);
+        }
+        grams.insert(hash, gram_buckets);
     }
 }
 
-/// Adds `count` for each character n-gram of `<word>`.
+/// The character n-gram buckets of words already seen by this thread, per word hash, for the
+/// model configuration they were computed for: the words of news text repeat from one article
+/// to the next, and hashing their n-grams was most of the feature work. Direct-mapped (a word
+/// takes over the slot of its hash), bounded, and holding exactly what
+/// [`push_char_ngrams`] gives; words with more n-grams than a slot holds are not kept.
+#[derive(Debug, Default)]
+pub(crate) struct GramMemo {
+    config: Option<FeatureConfig>,
+    slots: Vec<GramSlot>,
+}
+
+/// N-grams a slot holds: all those of a word of up to 13 characters with n from 3 to 5.
+const MEMO_GRAMS: usize = 36;
+/// Slots in a memo (2^13 × 160 bytes = 1.25 MiB per thread).
+const MEMO_SLOTS: usize = 1 << 13;
+
+#[derive(Debug, Clone, Copy)]
+struct GramSlot {
+    hash: u64,
+    /// Buckets held; `u8::MAX` for an empty slot.
+    len: u8,
+    buckets: [u32; MEMO_GRAMS],
+}
+
+const EMPTY_SLOT: GramSlot = GramSlot {
+    hash: 0,
+    len: u8::MAX,
+    buckets: [0; MEMO_GRAMS],
+};
+
+impl GramMemo {
+    /// Empties the memo unless it was filled for `config`.
+    fn prepare(&mut self, config: &FeatureConfig) {
+        if self.config.as_ref() != Some(config) || self.slots.is_empty() {
+            self.config = Some(*config);
+            self.slots.clear();
+            self.slots.resize(MEMO_SLOTS, EMPTY_SLOT);
+        }
+    }
+
+    fn get(&self, hash: u64) -> Option<&[u32]> {
+        let slot = self.slots.get(hash as usize & (MEMO_SLOTS - 1))?;
+        (slot.len != u8::MAX && slot.hash == hash).then(|| &slot.buckets[..usize::from(slot.len)])
+    }
+
+    fn insert(&mut self, hash: u64, buckets: &[u32]) {
+        if buckets.len() > MEMO_GRAMS {
+            return;
+        }
+        if let Some(slot) = self.slots.get_mut(hash as usize & (MEMO_SLOTS - 1)) {
+            slot.hash = hash;
+            slot.len = buckets.len() as u8;
+            slot.buckets[..buckets.len()].copy_from_slice(buckets);
+        }
+    }
+}
+
+/// Appends the bucket of each character n-gram of `<word>` to `buckets`, in order.
 fn push_char_ngrams(
     config: &FeatureConfig,
     word: &mut String,
-    count: f32,
     char_offsets: &mut Vec<usize>,
-    chars: &mut Counter,
+    buckets: &mut Vec<u32>,
 ) {
     word.insert(0, '<');
     word.push('>');
@@ -284,7 +361,7 @@ fn push_char_ngrams(
         // One byte per character: the n-grams are byte windows (same order as below).
         for n in min_n..=max_n {
             for gram in word.as_bytes().windows(n) {
-                chars.add(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)), count);
+                buckets.push(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)));
             }
         }
         return;
@@ -296,7 +373,7 @@ fn push_char_ngrams(
     for n in min_n..=max_n.min(n_chars) {
         for start in 0..=(n_chars - n) {
             let gram = &word.as_bytes()[char_offsets[start]..char_offsets[start + n]];
-            chars.add(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)), count);
+            buckets.push(config.bucket(xxh3_64_with_seed(gram, CHAR_SEED)));
         }
     }
 }
@@ -343,5 +420,54 @@ pub(crate) fn weigh(
                 entry.1 *= scale;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FeatureConfig, Scratch, count_features};
+
+    fn sample_texts() -> Vec<String> {
+        let folder =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/wikinews");
+        let mut paths: Vec<_> = std::fs::read_dir(&folder)
+            .map(|entries| {
+                entries
+                    .filter_map(|entry| entry.ok())
+                    .map(|entry| entry.path())
+            })
+            .map(Iterator::collect)
+            .unwrap_or_else(|_| Vec::new());
+        paths.retain(|path| path.extension().is_some_and(|ext| ext == "txt"));
+        paths.sort();
+        paths
+            .iter()
+            .filter_map(|path| std::fs::read_to_string(path).ok())
+            .collect()
+    }
+
+    #[test]
+    fn memoised_ngrams_count_as_freshly_hashed_ones() {
+        let texts = sample_texts();
+        assert!(texts.len() > 100, "sample articles missing");
+        let config = FeatureConfig::default();
+        // One scratch for all texts: its memo fills up, evicts and serves repeated words.
+        let mut shared = Scratch::default();
+        for text in &texts {
+            count_features(&config, &[text], &mut shared);
+            let mut fresh = Scratch::default();
+            count_features(&config, &[text], &mut fresh);
+            assert_eq!(shared.chars.entries, fresh.chars.entries);
+            assert_eq!(shared.words.entries, fresh.words.entries);
+        }
+        // Another configuration must not be served the first one's buckets.
+        let other = FeatureConfig {
+            hash_bits: 16,
+            ..config
+        };
+        let mut fresh = Scratch::default();
+        count_features(&other, &[&texts[0]], &mut shared);
+        count_features(&other, &[&texts[0]], &mut fresh);
+        assert_eq!(shared.chars.entries, fresh.chars.entries);
     }
 }
