@@ -206,14 +206,7 @@ impl Extractor {
             let info = self.token_info(token.as_ref());
             self.infos.push(info);
         }
-        self.collect_document_words(sentences);
-        self.mark_gazetteer(sentences, gazetteer, exclude);
-        self.features.keys.clear();
-        self.features.offsets.clear();
-        self.features.offsets.push(0);
-        for sentence in sentences {
-            self.emit_sentence(sentence.clone(), true);
-        }
+        self.emit_features(sentences, gazetteer, exclude, true);
     }
 
     /// Tagging's form of [`Extractor::extract`]: adds the weights of every token's features
@@ -284,15 +277,28 @@ impl Extractor {
                 }
             }
         }
+        self.emit_features(sentences, gazetteer, None, false);
+        table.add_document_scores(&self.features, found, scores);
+    }
+
+    /// Lists into `self.features` the features of every sentence's tokens, whose `infos`
+    /// are in place: all of them if `all`, else those [`Extractor::extract_scored`] did not
+    /// take from its memo (see [`Extractor::emit_sentence`]).
+    fn emit_features(
+        &mut self,
+        sentences: &[Range<usize>],
+        gazetteer: &Gazetteer,
+        exclude: Option<&PhraseCounts>,
+        all: bool,
+    ) {
         self.collect_document_words(sentences);
-        self.mark_gazetteer(sentences, gazetteer, None);
+        self.mark_gazetteer(sentences, gazetteer, exclude);
         self.features.keys.clear();
         self.features.offsets.clear();
         self.features.offsets.push(0);
         for sentence in sentences {
-            self.emit_sentence(sentence.clone(), false);
+            self.emit_sentence(sentence.clone(), all);
         }
-        table.add_document_scores(&self.features, found, scores);
     }
 
     fn mark_gazetteer(

@@ -8,9 +8,7 @@
 //! Weighting: `(1 + ln count) · idf`, word features and character features each L2-normalised,
 //! then both scaled by `1/√2` so that the whole vector has unit length.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
@@ -165,7 +163,7 @@ struct DistinctWords {
     words: Vec<(usize, u32, u64)>,
     text: String,
     /// xxh3 hash of a word → its index in `words`.
-    index: HashMap<u64, usize, BuildHasherDefault<PrehashedHasher>>,
+    index: foldhash::HashMap<u64, usize>,
 }
 
 impl DistinctWords {
@@ -188,24 +186,6 @@ impl DistinctWords {
                 self.words.push((self.text.len(), 1, hash));
             }
         }
-    }
-}
-
-/// A hasher for keys that already are xxh3 hashes.
-#[derive(Default)]
-struct PrehashedHasher(u64);
-
-impl Hasher for PrehashedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-    fn write_u64(&mut self, value: u64) {
-        self.0 = value;
     }
 }
 
