@@ -267,6 +267,25 @@ struct Scanner<'w> {
     reference: Option<Date>,
 }
 
+/// The full weekday and month names, capitalised: "Monday" … "Sunday", "January" …
+/// "December".
+fn calendar_names() -> impl Iterator<Item = &'static str> {
+    let weekdays = WEEKDAYS.iter().map(|(name, _)| *name);
+    // `MONTHS` starts with the twelve full names, then abbreviations.
+    weekdays.chain(MONTHS.iter().take(12).map(|(name, _)| *name))
+}
+
+/// True for a full weekday or month name as written in running text ("Monday", "May"): never
+/// a name, a title or a speaker, which the other analysers' stop lists rely on.
+pub(crate) fn is_calendar_name(word: &str) -> bool {
+    calendar_names().any(|name| name == word)
+}
+
+/// [`is_calendar_name`] in any letter case ("monday", "MAY").
+pub(crate) fn is_calendar_name_any_case(word: &str) -> bool {
+    calendar_names().any(|name| name.eq_ignore_ascii_case(word))
+}
+
 fn month_of(word: &str) -> Option<i8> {
     MONTHS
         .iter()
@@ -737,6 +756,17 @@ fn nearest_month(reference: Date, month: i8) -> Option<(i16, i8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendar_names_are_the_seven_days_and_twelve_months() {
+        let names: Vec<&str> = calendar_names().collect();
+        assert_eq!(names.len(), 19);
+        assert_eq!(names[7], "January");
+        assert_eq!(names[18], "December");
+        assert!(is_calendar_name("May") && !is_calendar_name("may"));
+        assert!(is_calendar_name_any_case("may") && is_calendar_name_any_case("SUNDAY"));
+        assert!(!is_calendar_name_any_case("Jan.") && !is_calendar_name_any_case("Mayor"));
+    }
 
     #[test]
     fn month_and_weekday_names_start_with_a_capital() {

@@ -79,25 +79,6 @@ const NOT_A_NAME: &[&str] = &[
     "Mrs",
     "Ms",
     "Dr",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Today",
     "Yesterday",
     "Tomorrow",
@@ -170,6 +151,11 @@ const NOT_A_NAME: &[&str] = &[
 ];
 
 /// Last words that make a tagged name a place ("Karl Marx Avenue").
+/// A word of [`NOT_A_NAME`], or a weekday or month name.
+fn is_not_a_name(word: &str) -> bool {
+    NOT_A_NAME.contains(&word) || crate::dates::is_calendar_name(word)
+}
+
 const PLACE_SUFFIXES: &[&str] = &[
     "Avenue",
     "Street",
@@ -349,7 +335,7 @@ fn trim(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Option<Ra
     while start < end {
         let word = tokens.surface(start);
         let strip = is_punctuation(word)
-            || (end - start > 1 && NOT_A_NAME.contains(&word))
+            || (end - start > 1 && is_not_a_name(word))
             || matches!(word, "the" | "The")
             || (kind == EntityKind::Person
                 && end - start > 1
@@ -389,7 +375,7 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     let [word] = words else {
         return false;
     };
-    if word.chars().count() < 2 || NOT_A_NAME.contains(word) || titles::is_title_word(word) {
+    if word.chars().count() < 2 || is_not_a_name(word) || titles::is_title_word(word) {
         return true;
     }
     let sentence_initial = tokens.sentence_bounds(range.start).start == range.start

@@ -259,25 +259,6 @@ const NOT_TITLE: &[&str] = &[
     "Yesterday",
     "Today",
     "Tomorrow",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
     "Meanwhile",
     "However",
     "Also",
@@ -310,6 +291,11 @@ const PHRASE_ENDS: &[&str] = &[
     ",", ";", ".", ":", "(", ")", "!", "?", "\"", "“", "”", "—", "–", "--", "-", "who", "which",
     "whose", "whom", "said", "says", "told",
 ];
+
+/// A word of [`NOT_TITLE`], or a weekday or month name.
+fn is_not_title(word: &str) -> bool {
+    NOT_TITLE.contains(&word) || crate::dates::is_calendar_name(word)
+}
 
 fn in_list(word: &str, list: &[&str]) -> bool {
     list.iter().any(|item| item.eq_ignore_ascii_case(word))
@@ -399,14 +385,18 @@ pub fn before(
                 && tokens
                     .get(candidate.wrapping_sub(1))
                     .copied()
-                    .is_some_and(|left| is_capitalised(left) && !in_list(left, NOT_TITLE))
+                    .is_some_and(|left| {
+                        is_capitalised(left)
+                            && !in_list(left, NOT_TITLE)
+                            && !crate::dates::is_calendar_name_any_case(left)
+                    })
                 && candidate > floor
             {
             } else {
                 break;
             }
         } else if is_capitalised(word) {
-            if NOT_TITLE.contains(&word) {
+            if is_not_title(word) {
                 break;
             }
             if is_head(word) {
@@ -447,7 +437,7 @@ fn starts_like_a_title(tokens: &[&str], idx: usize) -> bool {
         || tokens
             .get(idx + 1)
             .is_some_and(|next| matches!(*next, "'s" | "’s"))
-        || (is_capitalised(word) && !NOT_TITLE.contains(&word))
+        || (is_capitalised(word) && !is_not_title(word))
 }
 
 /// A head word among the first few tokens of `range`, before any preposition.

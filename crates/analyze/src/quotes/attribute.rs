@@ -327,7 +327,7 @@ fn is_name_word(para: &Para, tok_idx: usize) -> bool {
     tok.word
         && tok.capitalized
         && para.cue(tok_idx).is_none()
-        && !cues::NOT_NAMES.contains(&para.lower(tok_idx))
+        && !cues::is_not_a_name(para.lower(tok_idx))
 }
 
 fn is_honorific(para: &Para, tok_idx: usize) -> bool {

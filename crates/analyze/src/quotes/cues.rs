@@ -421,25 +421,6 @@ pub(crate) const NOT_NAMES: &[&str] = &[
     "still",
     "also",
     "both",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "today",
     "yesterday",
     "tomorrow",
@@ -496,6 +477,11 @@ pub(crate) const NOT_NAMES: &[&str] = &[
 
 /// Common nouns that name a speaker by role ("a spokesman said"): resolved through entity
 /// titles when one person in the article holds the role, otherwise left without a speaker.
+/// A lowercase word of [`NOT_NAMES`], or a weekday or month name.
+pub(crate) fn is_not_a_name(lower: &str) -> bool {
+    NOT_NAMES.contains(&lower) || crate::dates::is_calendar_name_any_case(lower)
+}
+
 pub(crate) const ROLE_NOUNS: &[&str] = &[
     "minister",
     "president",

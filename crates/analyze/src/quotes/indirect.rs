@@ -176,25 +176,6 @@ const BEFORE_THAT: &[&str] = &[
     "last",
     "this",
     "week",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "today",
     "yesterday",
     "earlier",
@@ -416,7 +397,7 @@ fn clause_after(
         let tok = &para.toks[tok_idx];
         let skippable = !tok.word && para.chars[tok.start] == ','
             || tok.word
-                && (BEFORE_THAT.contains(&word)
+                && (before_that(word)
                     || tok.capitalized && cue.info.addressee
                     || word.chars().all(|c| c.is_ascii_digit())
                     || doc
@@ -494,7 +475,7 @@ fn clause_before(
         Some(tok) if !tok.word => true,
         Some(_) => {
             let next = para.lower(cue.toks.1);
-            BEFORE_THAT.contains(&next) && !matches!(next, "a" | "an" | "the" | "that")
+            before_that(next) && !matches!(next, "a" | "an" | "the" | "that")
                 || cue.toks.0 > 0 && para.punct(cue.toks.0 - 1) == Some(',')
         }
     };
@@ -553,6 +534,11 @@ fn according_to(
 }
 
 /// Words between a subject and a stance verb ("has long supported", "would not want").
+/// A lowercase word of [`BEFORE_THAT`], or a weekday or month name.
+fn before_that(word: &str) -> bool {
+    BEFORE_THAT.contains(&word) || crate::dates::is_calendar_name_any_case(word)
+}
+
 const BEFORE_STANCE: &[&str] = &[
     "has",
     "have",
