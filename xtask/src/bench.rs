@@ -158,7 +158,7 @@ fn median(values: &[f64]) -> f64 {
 pub fn run(args: &[String]) -> Result {
     let options = parse(args)?;
     build(true, false)?;
-    let binary = root().join("target/release/copydesk");
+    let binary = crate::target_dir().join("release/copydesk");
     let scratch = std::env::temp_dir().join(format!("copydesk-bench-{}", std::process::id()));
     fs::create_dir_all(&scratch)?;
     let result =
@@ -191,8 +191,8 @@ fn build_probe(scratch: &Path) -> Result<PathBuf> {
     let folder = scratch.join("probe");
     fs::create_dir_all(&folder)?;
     fs::copy(
-        root()
-            .join("target/release")
+        crate::target_dir()
+            .join("release")
             .join(library("testplugin_boundary_probe")),
         folder.join(library("copydesk_boundary_probe")),
     )?;
@@ -344,7 +344,7 @@ fn run_once(
         .arg("--config")
         .arg(config)
         .arg("--plugins")
-        .arg(root().join("target/release"))
+        .arg(crate::target_dir().join("release"))
         .arg("--threads")
         .arg(threads.to_string())
         .arg("--out")

@@ -74,6 +74,15 @@ pub(crate) fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The cargo target folder: `CARGO_TARGET_DIR` when set (relative to the workspace), else
+/// `target/`.
+pub(crate) fn target_dir() -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
 pub(crate) fn cargo() -> Command {
     let mut command = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()));
     command.current_dir(root());
@@ -137,7 +146,7 @@ pub(crate) fn build(release: bool, with_test_plugins: bool) -> Result {
 
 fn run(args: &[String]) -> Result {
     build(true, false)?;
-    let binary = root().join("target/release/copydesk");
+    let binary = target_dir().join("release/copydesk");
     let mut command = Command::new(&binary);
     command.current_dir(root()).arg("run");
     if args.is_empty() {

@@ -140,7 +140,7 @@ fn run_checks(
     classifiers: &[String],
 ) -> Result<Checks> {
     let mut checks = Checks::default();
-    let release = target_dir(root).join("release");
+    let release = crate::target_dir().join("release");
     let binary = release.join("copydesk");
     let venv = root.join("target/spark-venv");
     let java_home = fs::read_to_string(venv.join("java-home"))?
@@ -490,15 +490,6 @@ fn default_classifiers(root: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(names)
-}
-
-/// The cargo target folder: `CARGO_TARGET_DIR` when set (relative to the workspace), else
-/// `target/`.
-fn target_dir(root: &Path) -> PathBuf {
-    match env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => root.join(dir),
-        _ => root.join("target"),
-    }
 }
 
 fn library(lib_name: &str) -> String {
