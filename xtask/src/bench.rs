@@ -259,38 +259,32 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
         print_progress(large_rows.last());
     }
     rows.extend(large_rows);
-    // What exporting to JSON Lines + SQLite costs, on the largest real corpus, one thread.
+    // What exporting to JSON Lines + SQLite costs, and what crossing the plugin boundary costs
+    // (the benchmark pipeline plus the probe), on the largest real corpus, one thread.
     let mut export = None;
     let mut boundary = None;
     if options.corpora.is_empty() {
         let (name, path) = corpora.last().cloned().unwrap_or_default();
-        let config = root().join("xtask/bench/pipeline-sqlite.toml");
-        let mut samples = Vec::new();
-        for _ in 0..options.repeat {
-            samples.push(run_once(binary, &config, &path, 1, scratch, None)?);
-        }
-        let exported = row(
-            &format!("{name} (JSON Lines + SQLite)"),
-            1,
-            tree_bytes(&path),
-            &samples,
-        );
-        print_progress(Some(&exported));
-        export = Some(exported);
-        // What crossing the plugin boundary costs: the same pipeline plus the probe.
-        let config = root().join("xtask/bench/pipeline-probe.toml");
-        let mut samples = Vec::new();
-        for _ in 0..options.repeat {
-            samples.push(run_once(binary, &config, &path, 1, scratch, Some(probe))?);
-        }
-        let probed = row(
-            &format!("{name} (with the boundary probe)"),
-            1,
-            tree_bytes(&path),
-            &samples,
-        );
-        print_progress(Some(&probed));
-        boundary = Some(probed);
+        let one_thread = |pipeline: &str, label: &str, plugins: Option<&Path>| -> Result<Row> {
+            let config = root().join("xtask/bench").join(pipeline);
+            let mut samples = Vec::new();
+            for _ in 0..options.repeat {
+                samples.push(run_once(binary, &config, &path, 1, scratch, plugins)?);
+            }
+            let measured = row(&format!("{name} ({label})"), 1, tree_bytes(&path), &samples);
+            print_progress(Some(&measured));
+            Ok(measured)
+        };
+        export = Some(one_thread(
+            "pipeline-sqlite.toml",
+            "JSON Lines + SQLite",
+            None,
+        )?);
+        boundary = Some(one_thread(
+            "pipeline-probe.toml",
+            "with the boundary probe",
+            Some(probe),
+        )?);
     }
     let mut table = render(&rows, options);
     if let Some(export) = &export {
