@@ -69,8 +69,10 @@ fn warm_up_article() -> Article {
     let mut article = Article::new("warm-up");
     article.headline = "Minister says talks will resume".to_string();
     article.paragraphs = [
-        "LONDON (Reuters) - Foreign Minister Anna Berg said on Monday that talks with          the United Nations in Geneva would resume next week.",
-        "\"We are ready,\" she told reporters. Berg, 54, added that the European Union          had agreed to the plan on March 3, 2021.",
+        "LONDON (Reuters) - Foreign Minister Anna Berg said on Monday that talks with \
+         the United Nations in Geneva would resume next week.",
+        "\"We are ready,\" she told reporters. Berg, 54, added that the European Union \
+         had agreed to the plan on March 3, 2021.",
         "(Reporting by Jane Doe; Editing by John Smith)",
     ]
     .map(str::to_string)
