@@ -177,24 +177,14 @@ fn shared_bbc() -> Option<PathBuf> {
 fn build_probe(scratch: &Path) -> Result<PathBuf> {
     let mut command = crate::cargo();
     command.args(["build", "--release", "-p", "test-plugin-boundary-probe"]);
-    let shown = format!("{command:?}");
-    if !command.status()?.success() {
-        return Err(format!("{shown} failed").into());
-    }
-    let library = |name: &str| {
-        format!(
-            "{}{name}{}",
-            std::env::consts::DLL_PREFIX,
-            std::env::consts::DLL_SUFFIX
-        )
-    };
+    crate::status(command)?;
     let folder = scratch.join("probe");
     fs::create_dir_all(&folder)?;
     fs::copy(
         crate::target_dir()
             .join("release")
-            .join(library("testplugin_boundary_probe")),
-        folder.join(library("copydesk_boundary_probe")),
+            .join(crate::library("testplugin_boundary_probe")),
+        folder.join(crate::library("copydesk_boundary_probe")),
     )?;
     Ok(folder)
 }

@@ -83,13 +83,23 @@ pub(crate) fn target_dir() -> PathBuf {
     }
 }
 
+/// The file name of a shared library built from the crate whose `[lib] name` is `lib_name`
+/// (`lib<name>.so` on Linux).
+pub(crate) fn library(lib_name: &str) -> String {
+    format!(
+        "{}{lib_name}{}",
+        env::consts::DLL_PREFIX,
+        env::consts::DLL_SUFFIX
+    )
+}
+
 pub(crate) fn cargo() -> Command {
     let mut command = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()));
     command.current_dir(root());
     command
 }
 
-fn status(mut command: Command) -> Result {
+pub(crate) fn status(mut command: Command) -> Result {
     let shown = format!("{command:?}");
     let status = command
         .status()

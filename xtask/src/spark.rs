@@ -175,8 +175,8 @@ fn run_checks(
         }
         for (built, installed) in libraries {
             fs::copy(
-                release.join(library(&built)),
-                folder.join(library(&installed)),
+                release.join(crate::library(&built)),
+                folder.join(crate::library(&installed)),
             )?;
         }
         let mut tar = Command::new("tar");
@@ -490,14 +490,6 @@ fn default_classifiers(root: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(names)
-}
-
-fn library(lib_name: &str) -> String {
-    format!(
-        "{}{lib_name}{}",
-        env::consts::DLL_PREFIX,
-        env::consts::DLL_SUFFIX
-    )
 }
 
 /// `(headline, body)` of every plain-text article in `samples/`, in sorted order.

@@ -101,8 +101,8 @@ impl Viterbi {
         transitions: &Transitions,
         out: &mut Vec<Label>,
     ) {
-        // Folds rather than `all`: without the early exit the compiler checks eight values
-        // per instruction, and the scores are nearly always small.
+        // Folds rather than `all`: without an early exit (which the nearly always small
+        // scores never take) the loop has no branch per value and vectorises.
         let small_emissions = emissions
             .iter()
             .flatten()
@@ -288,20 +288,13 @@ fn best_label<S: Score>(scores: &[S; N_LABELS]) -> Label {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// splitmix64: random scores without a dependency.
-    fn next(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
+    use crate::train::SplitMix64;
 
     #[test]
     fn every_i32_decoder_gives_the_labels_of_the_i64_one() {
-        let mut state = 7;
-        let score = |state: &mut u64, range: u64| (next(state) % (2 * range)) as i64 - range as i64;
+        let mut rng = SplitMix64(7);
+        let score =
+            |rng: &mut SplitMix64, range: u64| (rng.next() % (2 * range)) as i64 - range as i64;
         for round in 0..400 {
             // Small ranges make ties, which must break the same way.
             let range = if round % 2 == 0 {
@@ -311,11 +304,11 @@ mod tests {
             };
             let mut transitions = [[0i64; N_LABELS]; N_LABELS + 1];
             for weight in transitions.iter_mut().flatten() {
-                *weight = score(&mut state, range);
+                *weight = score(&mut rng, range);
             }
-            let length = 1 + (next(&mut state) % 40) as usize;
+            let length = 1 + (rng.next() % 40) as usize;
             let emissions: Vec<[i32; N_LABELS]> = (0..length)
-                .map(|_| std::array::from_fn(|_| score(&mut state, range) as i32))
+                .map(|_| std::array::from_fn(|_| score(&mut rng, range) as i32))
                 .collect();
             let wide: Vec<[i64; N_LABELS]> =
                 emissions.iter().map(|row| row.map(i64::from)).collect();

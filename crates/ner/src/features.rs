@@ -479,18 +479,14 @@ impl Extractor {
                 push_own_keys(info, keys);
             }
             for neighbour in Neighbour::ALL {
-                match position.checked_add_signed(neighbour.offset()) {
-                    Some(at) if at < infos.len() => {
-                        if listed(at) {
-                            let (lower, short_shape) = context.neighbour(position, neighbour);
-                            push_neighbour_keys(neighbour, lower, short_shape, keys);
-                        }
+                let at = position.checked_add_signed(neighbour.offset());
+                match at.and_then(|at| Some((at, infos.get(at)?))) {
+                    Some((at, info)) if listed(at) => {
+                        push_neighbour_keys(neighbour, info.lower, info.short_shape, keys);
                     }
-                    _ => {
-                        if all {
-                            push_boundary_keys(neighbour, keys);
-                        }
-                    }
+                    Some(_) => {}
+                    None if all => push_boundary_keys(neighbour, keys),
+                    None => {}
                 }
             }
             context.push_context_keys(position, keys);

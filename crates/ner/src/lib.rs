@@ -156,17 +156,7 @@ impl Tagger {
     /// `tokens`, are sorted and do not overlap.
     pub fn tag<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<EntitySpan> {
         with_scratch(|scratch| {
-            scratch.sentences.clear();
-            let mut start = 0;
-            for (idx, token) in tokens.iter().enumerate() {
-                if ends_sentence(token.as_ref()) {
-                    scratch.sentences.push(start..idx + 1);
-                    start = idx + 1;
-                }
-            }
-            if start < tokens.len() {
-                scratch.sentences.push(start..tokens.len());
-            }
+            split_sentences(tokens, &mut scratch.sentences);
             let sentences = std::mem::take(&mut scratch.sentences);
             let spans = self.tag_ranges(scratch, tokens, &sentences);
             scratch.sentences = sentences;
@@ -273,6 +263,22 @@ impl Tagger {
             self.label_document(scratch, tokens, sentences);
             scratch.labels.clone()
         })
+    }
+}
+
+/// Splits `tokens` into sentences (into `out`, as ranges) after each token that ends one,
+/// the way [`Tagger::tag`] reads a document that comes unsplit.
+pub(crate) fn split_sentences<S: AsRef<str>>(tokens: &[S], out: &mut Vec<Range<usize>>) {
+    out.clear();
+    let mut start = 0;
+    for (idx, token) in tokens.iter().enumerate() {
+        if ends_sentence(token.as_ref()) {
+            out.push(start..idx + 1);
+            start = idx + 1;
+        }
+    }
+    if start < tokens.len() {
+        out.push(start..tokens.len());
     }
 }
 

@@ -89,6 +89,7 @@ impl WordMemo {
 
     /// The weights of `token` in `table` if the word is worth keeping, else only its
     /// [`TokenInfo`] (from `info_of`), for its features to be looked up one by one.
+    /// [`WordMemo::prepare`] must have been called with `table` (once per document).
     ///
     /// A word is kept from its second sighting on: most words seen once are seen only
     /// once, and keeping them would evict the frequent ones and cost more memory traffic
@@ -100,18 +101,22 @@ impl WordMemo {
         table: &FeatureTable,
         info_of: impl FnOnce(&str) -> TokenInfo,
     ) -> Word<'_> {
-        self.prepare(table);
         let word = xxhash_rust::xxh3::xxh3_64(token.as_bytes());
-        // `prepare` made `SLOTS` slots and `SEEN_BITS` bits.
-        let entry = &mut self.slots[word as usize & (SLOTS - 1)];
+        let bit = (word >> 40) as usize & (SEEN_BITS - 1);
+        let (Some(entry), Some(seen)) = (
+            self.slots.get_mut(word as usize & (SLOTS - 1)),
+            self.seen.get_mut(bit / 64),
+        ) else {
+            // Not prepared for any table: nothing to keep the word in.
+            return Word::New(info_of(token));
+        };
         if entry.filled && entry.word == word {
             return Word::Memoised(entry);
         }
-        let bit = (word >> 40) as usize & (SEEN_BITS - 1);
-        let (seen_word, mask) = (bit / 64, 1u64 << (bit % 64));
+        let mask = 1u64 << (bit % 64);
         let info = info_of(token);
-        if self.seen[seen_word] & mask == 0 {
-            self.seen[seen_word] |= mask;
+        if *seen & mask == 0 {
+            *seen |= mask;
             self.n_seen += 1;
             if self.n_seen >= SEEN_BITS / 4 {
                 self.seen.fill(0);
@@ -156,7 +161,7 @@ mod tests {
     use crate::features::Extractor;
     use crate::label::N_LABELS;
     use crate::model::{MAX_STAGES, Scores};
-    use crate::{Tagger, ends_sentence};
+    use crate::{Tagger, split_sentences};
 
     use super::WordMemo;
 
@@ -184,16 +189,7 @@ mod tests {
                 let text = std::fs::read_to_string(path).unwrap_or_default();
                 let tokens: Vec<String> = text.split_whitespace().map(str::to_string).collect();
                 let mut sentences = Vec::new();
-                let mut start = 0;
-                for (idx, token) in tokens.iter().enumerate() {
-                    if ends_sentence(token) {
-                        sentences.push(start..idx + 1);
-                        start = idx + 1;
-                    }
-                }
-                if start < tokens.len() {
-                    sentences.push(start..tokens.len());
-                }
+                split_sentences(&tokens, &mut sentences);
                 (tokens, sentences)
             })
             .collect()

@@ -181,9 +181,9 @@ impl FeatureTable {
     ///
     /// The table is several megabytes and most word features miss the cache, so tagging
     /// used to wait on one miss after another (the slot, then the row). Going over all the
-    /// document's keys in two passes lets each load be requested some keys ([`SLOT_PREFETCH_AHEAD`], [`ROW_PREFETCH_AHEAD`])
-    /// before it is needed: the first pass finds the row of every key (into `found`), the
-    /// second adds the rows up. Integer sums do not depend on order: the scores are those
+    /// document's keys in two passes lets each load be requested some keys
+    /// ([`SLOT_PREFETCH_AHEAD`], [`ROW_PREFETCH_AHEAD`]) before it is needed: the first pass
+    /// finds the row of every key (into `found`), the second adds the rows up. Integer sums do not depend on order: the scores are those
     /// of adding each token's features one by one.
     pub fn add_document_scores(
         &self,
@@ -235,7 +235,7 @@ const ROW_PREFETCH_AHEAD: usize = 8;
 
 /// Adds one feature's weights for every stage to `scores`.
 #[inline(always)]
-fn add_rows(rows: &[[i16; N_LABELS]; MAX_STAGES], scores: &mut [[i32; N_LABELS]; MAX_STAGES]) {
+fn add_rows(rows: &[[i16; N_LABELS]; MAX_STAGES], scores: &mut Scores) {
     // i32 cannot overflow: a token has fewer than 100 features of at most 2^15 each.
     // Constant bounds: no checks, and the compiler widens and adds eight at a time.
     for stage in 0..MAX_STAGES {

@@ -328,10 +328,11 @@ impl Perceptron {
 }
 
 /// A small, seedable generator, so that training does not need a `rand` dependency.
-struct SplitMix64(u64);
+/// splitmix64: the seeded random numbers of training (and of tests).
+pub(crate) struct SplitMix64(pub(crate) u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         crate::features::mix(0, self.0)
     }

@@ -278,7 +278,8 @@ pub(crate) struct GramMemo {
     slots: Vec<GramSlot>,
 }
 
-/// N-grams a slot holds: all those of a word of up to 13 characters with n from 3 to 5.
+/// N-grams a slot holds: with the default n from 3 to 5, all those of a word of up to 13
+/// characters.
 const MEMO_GRAMS: usize = 36;
 /// Slots in a memo (2^13 × 160 bytes = 1.25 MiB per thread).
 const MEMO_SLOTS: usize = 1 << 13;
@@ -405,7 +406,9 @@ pub(crate) fn weigh(
 
 #[cfg(test)]
 mod tests {
-    use super::{FeatureConfig, Scratch, count_features};
+    use unicode_segmentation::UnicodeSegmentation;
+
+    use super::{FeatureConfig, MEMO_SLOTS, Scratch, count_features};
 
     fn sample_texts() -> Vec<String> {
         let folder =
@@ -432,6 +435,11 @@ mod tests {
         assert!(texts.len() > 100, "sample articles missing");
         let config = FeatureConfig::default();
         // One scratch for all texts: its memo fills up, evicts and serves repeated words.
+        let distinct: std::collections::HashSet<String> = texts
+            .iter()
+            .flat_map(|text| text.unicode_words().map(str::to_lowercase))
+            .collect();
+        assert!(distinct.len() > MEMO_SLOTS, "{} words", distinct.len());
         let mut shared = Scratch::default();
         for text in &texts {
             count_features(&config, &[text], &mut shared);
