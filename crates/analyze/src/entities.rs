@@ -8,10 +8,12 @@
 //! initials it spells ("FSB" = "Federal Security Service").
 
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use article::{Article, CharIndex, Entity, EntityKind, Mention, Span};
+// foldhash: several times faster than SipHash on short words, and seeded per process, so text
+// cannot be written to make these per-article tables slow (they are only looked up in).
+use foldhash::{HashMap, HashMapExt, HashSet};
 use ner::{EntityType, Tagger};
 
 use crate::gazetteer::{self, Entry};
