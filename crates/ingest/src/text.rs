@@ -79,11 +79,12 @@ fn decode_lenient(bytes: &[u8], repairs: &mut Vec<Repair>) -> String {
 /// Removes C0 control characters other than tab, newline, carriage return and form feed.
 /// Refuses text that is mostly control characters: that is binary data.
 fn strip_controls(text: String, repairs: &mut Vec<Repair>) -> Result<String, String> {
-    let is_stray = |c: char| {
-        c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c') && (c as u32) < 0x20
-            || c == '\x7f'
-    };
-    let n_stray = text.chars().filter(|&c| is_stray(c)).count();
+    // Every stray character is ASCII, and no byte of a multi-byte UTF-8 character is: they
+    // are counted over the bytes, in a loop that vectorises.
+    let is_stray_byte =
+        |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | b'\x0c') || b == 0x7f;
+    let is_stray = |c: char| u8::try_from(c).is_ok_and(is_stray_byte);
+    let n_stray = text.bytes().filter(|&b| is_stray_byte(b)).count();
     if n_stray == 0 {
         return Ok(text);
     }
@@ -153,6 +154,29 @@ mod tests {
     fn binary_is_refused() {
         assert!(decode(b"PK\x03\x04\x00\x00").is_err());
         assert!(decode(&[1u8; 100]).is_err());
+    }
+
+    #[test]
+    fn stray_control_characters_are_stripped_and_counted() {
+        let mut repairs = Vec::new();
+        let text = "a\x07b\tc\x7fd\u{80}é\u{1b}€ and enough text around these three characters to stay text.";
+        let stripped = strip_controls(text.to_string(), &mut repairs).unwrap();
+        assert_eq!(
+            stripped,
+            "ab\tcd\u{80}é€ and enough text around these three characters to stay text."
+        );
+        assert_eq!(repairs[0].before, "3 control character(s)");
+        // Every character below U+3000 is stray exactly when it is a C0 control other than
+        // tab, newline, carriage return and form feed, or DEL.
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            let stray =
+                c.is_control() && (c as u32) < 0x20 && !"\t\n\r\x0c".contains(c) || c == '\x7f';
+            let mut repairs = Vec::new();
+            let text = format!("{c} and a sentence long enough to stay text");
+            let stripped = strip_controls(text.clone(), &mut repairs).unwrap();
+            assert_eq!(stripped.len() < text.len(), stray, "{:?}", c);
+            assert_eq!(repairs.len(), usize::from(stray));
+        }
     }
 
     #[test]

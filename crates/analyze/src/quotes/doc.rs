@@ -131,9 +131,12 @@ impl Para {
                 idx += 1;
                 while idx < chars.len() {
                     let c = chars[idx];
+                    if c.is_alphanumeric() {
+                        idx += 1;
+                        continue;
+                    }
                     let next_alnum = chars.get(idx + 1).is_some_and(|c| c.is_alphanumeric());
-                    if c.is_alphanumeric()
-                        || matches!(c, '’' | '\'' | '-' | '‑' | '&') && next_alnum
+                    if matches!(c, '’' | '\'' | '-' | '‑' | '&') && next_alnum
                         // "U.S", "p.m": a period between single letters.
                         || c == '.' && next_alnum && idx - start < 2
                             && chars.get(idx + 2).is_none_or(|c| !c.is_alphanumeric())
