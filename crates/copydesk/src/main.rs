@@ -86,6 +86,10 @@ struct InspectArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Run(_) | Command::Stream(_)) {
+        // The models load while the pipeline, the time zone and the plugins do.
+        engine::warm_up_analysis();
+    }
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Stream(args) => stream::stream(args),

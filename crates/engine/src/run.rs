@@ -40,11 +40,18 @@ type Chunk = Vec<Result<RawDoc, Reject>>;
 /// Loads the analysis's models and tables on a thread of their own while the caller loads
 /// plugins and opens inputs, instead of on the first article (where every worker would wait
 /// for them). Workers that get there first wait for what is still loading, as they would have.
-pub(crate) fn warm_up_analysis() {
-    // Without the thread the first article loads them: nothing is lost if it cannot start.
-    let _ = std::thread::Builder::new()
-        .name("copydesk-warm-up".to_string())
-        .spawn(analyze::warm_up);
+///
+/// [`run`] and [`stream`](crate::stream()) call it; a program can call it earlier (the
+/// command line does, before it reads the pipeline and the time zone). Only the first call
+/// in a process starts the thread.
+pub fn warm_up_analysis() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // Without the thread the first article loads them: nothing is lost if it cannot start.
+        let _ = std::thread::Builder::new()
+            .name("copydesk-warm-up".to_string())
+            .spawn(analyze::warm_up);
+    });
 }
 
 /// The plugins of the given folders (the pipeline's own when `folders` is empty). A run, batch

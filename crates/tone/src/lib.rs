@@ -320,19 +320,34 @@ impl Scorer {
     fn push_word(&mut self, segment: &str) {
         let start = self.lower.len();
         let (mut n_upper, mut n_letters) = (0, 0);
-        for c in segment.chars() {
-            if c.is_alphabetic() {
-                n_letters += 1;
-                if c.is_uppercase() {
-                    n_upper += 1;
-                } else if c.is_lowercase() {
-                    self.sentence_has_lowercase = true;
+        if segment.is_ascii() {
+            // Most words: the same as the loop below, byte by byte.
+            for byte in segment.bytes() {
+                if byte.is_ascii_alphabetic() {
+                    n_letters += 1;
+                    if byte.is_ascii_uppercase() {
+                        n_upper += 1;
+                    } else {
+                        self.sentence_has_lowercase = true;
+                    }
                 }
+                self.lower.push(char::from(byte.to_ascii_lowercase()));
             }
-            match c {
-                '\u{2019}' | '\u{2018}' => self.lower.push('\''),
-                c if c.is_ascii() => self.lower.push(c.to_ascii_lowercase()),
-                c => self.lower.extend(c.to_lowercase()),
+        } else {
+            for c in segment.chars() {
+                if c.is_alphabetic() {
+                    n_letters += 1;
+                    if c.is_uppercase() {
+                        n_upper += 1;
+                    } else if c.is_lowercase() {
+                        self.sentence_has_lowercase = true;
+                    }
+                }
+                match c {
+                    '\u{2019}' | '\u{2018}' => self.lower.push('\''),
+                    c if c.is_ascii() => self.lower.push(c.to_ascii_lowercase()),
+                    c => self.lower.extend(c.to_lowercase()),
+                }
             }
         }
         let all_caps = n_letters >= 2 && n_upper == n_letters;
