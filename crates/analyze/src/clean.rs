@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use article::{Article, CharIndex, Credit, Repair, Span};
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::rules;
 
@@ -22,11 +22,31 @@ fn compile(patterns: &[&str]) -> Vec<Regex> {
         .collect()
 }
 
+/// The patterns as one case-insensitive set. Should one fail to compile, the set is made of
+/// the others, as [`compile`] would.
+fn compile_set(patterns: &[&str]) -> RegexSet {
+    let build = |patterns: &[&str]| {
+        RegexSetBuilder::new(patterns)
+            .case_insensitive(true)
+            .size_limit(1 << 24)
+            .build()
+    };
+    build(patterns).unwrap_or_else(|_| {
+        let compiling: Vec<&str> = patterns
+            .iter()
+            .copied()
+            .filter(|pattern| !compile(&[pattern]).is_empty())
+            .collect();
+        build(&compiling).unwrap_or_else(|_| RegexSet::empty())
+    })
+}
+
 static CREDIT_LINES: LazyLock<Vec<Regex>> = LazyLock::new(|| compile(rules::CREDIT_LINES));
-static BOILERPLATE_ANYWHERE: LazyLock<Vec<Regex>> =
-    LazyLock::new(|| compile(rules::BOILERPLATE_ANYWHERE));
-static BOILERPLATE_TRAILING: LazyLock<Vec<Regex>> =
-    LazyLock::new(|| compile(rules::BOILERPLATE_TRAILING));
+/// Each boilerplate family is one set: a paragraph is tested in one pass, not once per pattern.
+static BOILERPLATE_ANYWHERE: LazyLock<RegexSet> =
+    LazyLock::new(|| compile_set(rules::BOILERPLATE_ANYWHERE));
+static BOILERPLATE_TRAILING: LazyLock<RegexSet> =
+    LazyLock::new(|| compile_set(rules::BOILERPLATE_TRAILING));
 static AGENCY_SEPARATORS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\s*(?:/|,|&|\band\b|\bwith\b|\bvia\b)\s*").unwrap_or_else(|_| never_matches())
 });
@@ -57,7 +77,7 @@ pub fn agency_of(spelling: &str) -> Option<&'static str> {
 /// The agencies a credit paragraph names, when the whole paragraph is a credit line.
 pub fn credit_agencies(paragraph: &str) -> Vec<&'static str> {
     let paragraph = paragraph.trim();
-    if paragraph.chars().count() > MAX_CREDIT_CHARS {
+    if !at_most_chars(paragraph, MAX_CREDIT_CHARS) {
         return Vec::new();
     }
     for pattern in CREDIT_LINES.iter() {
@@ -92,12 +112,18 @@ pub fn credit_agencies(paragraph: &str) -> Vec<&'static str> {
 
 fn is_boilerplate_anywhere(paragraph: &str) -> bool {
     let paragraph = paragraph.trim();
-    paragraph.chars().count() <= 200 && BOILERPLATE_ANYWHERE.iter().any(|re| re.is_match(paragraph))
+    at_most_chars(paragraph, 200) && BOILERPLATE_ANYWHERE.is_match(paragraph)
 }
 
 fn is_boilerplate_trailing(paragraph: &str) -> bool {
     let paragraph = paragraph.trim();
-    paragraph.chars().count() <= 400 && BOILERPLATE_TRAILING.iter().any(|re| re.is_match(paragraph))
+    at_most_chars(paragraph, 400) && BOILERPLATE_TRAILING.is_match(paragraph)
+}
+
+/// True if `text` has at most `most` characters, counted only when its length in bytes (one
+/// to four per character) does not settle it.
+fn at_most_chars(text: &str, most: usize) -> bool {
+    text.len() <= most || text.len() <= most * 4 && text.chars().count() <= most
 }
 
 /// Moves publisher boilerplate to [`Article::boilerplate`] and credit lines to
@@ -222,6 +248,7 @@ mod tests {
             rules::BOILERPLATE_TRAILING,
         ] {
             assert_eq!(compile(patterns).len(), patterns.len());
+            assert_eq!(compile_set(patterns).len(), patterns.len());
         }
         assert!(GLUED.is_match("24it"));
     }
