@@ -102,12 +102,14 @@ impl Viterbi {
         out: &mut Vec<Label>,
     ) {
         // Folds rather than `all`: without an early exit (which the nearly always small
-        // scores never take) the loop has no branch per value and vectorises.
-        let small_emissions = emissions
+        // scores never take) the loop has no branch per value and vectorises. Signed
+        // comparisons and `|`, because baseline x86-64 (SSE2) has vector instructions for
+        // those but none for an unsigned maximum.
+        let limit = I32_EXACT_LIMIT as i32;
+        let small_emissions = !emissions
             .iter()
             .flatten()
-            .fold(0u32, |largest, &score| largest.max(score.unsigned_abs()))
-            <= I32_EXACT_LIMIT as u32;
+            .fold(false, |large, &score| large | (score > limit) | (score < -limit));
         let small_transitions = transitions
             .iter()
             .flatten()
