@@ -106,10 +106,9 @@ impl Viterbi {
         // comparisons and `|`, because baseline x86-64 (SSE2) has vector instructions for
         // those but none for an unsigned maximum.
         let limit = I32_EXACT_LIMIT as i32;
-        let small_emissions = !emissions
-            .iter()
-            .flatten()
-            .fold(false, |large, &score| large | (score > limit) | (score < -limit));
+        let small_emissions = !emissions.iter().flatten().fold(false, |large, &score| {
+            large | (score > limit) | (score < -limit)
+        });
         let small_transitions = transitions
             .iter()
             .flatten()

@@ -90,17 +90,29 @@ pub(crate) struct Scratch {
 /// few thousand features of an article to merge them cost more than hashing and scoring.
 #[derive(Default, Debug)]
 pub(crate) struct Counter {
-    /// Slot → index into `entries`, or `u32::MAX`.
-    slots: Vec<u32>,
+    /// Open addressing by bucket; a slot holds its bucket, so that a probe reads one place.
+    slots: Vec<CounterSlot>,
     pub(crate) entries: Vec<(u32, f32)>,
     /// The slot of each entry, to clear the table in time proportional to its use.
     entry_slots: Vec<u32>,
 }
 
+#[derive(Clone, Copy, Debug)]
+struct CounterSlot {
+    bucket: u32,
+    /// Index into `entries`, or `u32::MAX` for an empty slot.
+    entry: u32,
+}
+
+const EMPTY_COUNTER_SLOT: CounterSlot = CounterSlot {
+    bucket: 0,
+    entry: u32::MAX,
+};
+
 impl Counter {
     pub(crate) fn clear(&mut self) {
         for &slot in &self.entry_slots {
-            self.slots[slot as usize] = u32::MAX;
+            self.slots[slot as usize] = EMPTY_COUNTER_SLOT;
         }
         self.entry_slots.clear();
         self.entries.clear();
@@ -119,33 +131,40 @@ impl Counter {
         let mask = self.slots.len() - 1;
         let mut slot = self.slot_of(bucket);
         loop {
-            match self.slots[slot] {
-                u32::MAX => {
-                    self.slots[slot] = self.entries.len() as u32;
-                    self.entry_slots.push(slot as u32);
-                    self.entries.push((bucket, count));
-                    return;
-                }
-                entry_idx if self.entries[entry_idx as usize].0 == bucket => {
-                    self.entries[entry_idx as usize].1 += count;
-                    return;
-                }
-                _ => slot = (slot + 1) & mask,
+            let found = self.slots[slot];
+            if found.entry == u32::MAX {
+                self.slots[slot] = CounterSlot {
+                    bucket,
+                    entry: self.entries.len() as u32,
+                };
+                self.entry_slots.push(slot as u32);
+                self.entries.push((bucket, count));
+                return;
             }
+            if found.bucket == bucket {
+                if let Some(entry) = self.entries.get_mut(found.entry as usize) {
+                    entry.1 += count;
+                }
+                return;
+            }
+            slot = (slot + 1) & mask;
         }
     }
 
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
         self.slots.clear();
-        self.slots.resize(size, u32::MAX);
+        self.slots.resize(size, EMPTY_COUNTER_SLOT);
         let mask = size - 1;
         for (entry_idx, &(bucket, _)) in self.entries.iter().enumerate() {
             let mut slot = self.slot_of(bucket);
-            while self.slots[slot] != u32::MAX {
+            while self.slots[slot].entry != u32::MAX {
                 slot = (slot + 1) & mask;
             }
-            self.slots[slot] = entry_idx as u32;
+            self.slots[slot] = CounterSlot {
+                bucket,
+                entry: entry_idx as u32,
+            };
             self.entry_slots[entry_idx] = slot as u32;
         }
     }
