@@ -349,23 +349,24 @@ impl Stage {
             *weight = i64::from(i32::from_le_bytes(reader.array()?));
         }
         let n_features = reader.u32()? as usize;
-        reader.ensure(n_features.saturating_mul(8 + 2 * N_LABELS))?;
-        let mut keys = Vec::with_capacity(n_features);
-        for _ in 0..n_features {
-            let key = reader.u64()?;
-            if keys.last().is_some_and(|&last| last >= key) {
-                return Err(ModelError::UnsortedFeatures);
-            }
-            keys.push(key);
+        // Whole arrays at a time: value by value, decoding took longer than decompressing.
+        let keys: Vec<u64> = reader
+            .take(n_features.saturating_mul(8))?
+            .chunks_exact(8)
+            .map(|bytes| le_u64(bytes, 0))
+            .collect();
+        if keys.windows(2).any(|pair| pair[0] >= pair[1]) {
+            return Err(ModelError::UnsortedFeatures);
         }
-        let mut rows = Vec::with_capacity(n_features);
-        for _ in 0..n_features {
-            let mut row = [0i16; N_LABELS];
-            for weight in &mut row {
-                *weight = i16::from_le_bytes(reader.array()?);
-            }
-            rows.push(row);
-        }
+        let rows: Vec<[i16; N_LABELS]> = reader
+            .take(n_features.saturating_mul(2 * N_LABELS))?
+            .chunks_exact(2 * N_LABELS)
+            .map(|bytes| {
+                std::array::from_fn(|label| {
+                    i16::from_le_bytes([bytes[2 * label], bytes[2 * label + 1]])
+                })
+            })
+            .collect();
         Ok(Stage {
             scale,
             transitions,
@@ -479,16 +480,20 @@ impl Model {
         }
         let mut gazetteer = Gazetteer::default();
         let n_phrases = reader.u32()? as usize;
-        reader.ensure(n_phrases.saturating_mul(24))?;
-        for _ in 0..n_phrases {
-            let key = reader.u64()?;
-            let counts = [reader.u32()?, reader.u32()?, reader.u32()?, reader.u32()?];
-            gazetteer.phrases.insert(key, counts);
+        let phrases = reader.take(n_phrases.saturating_mul(24))?;
+        gazetteer.phrases.reserve(n_phrases);
+        for phrase in phrases.chunks_exact(24) {
+            let count = |at: usize| le_u32(phrase, at);
+            gazetteer.phrases.insert(
+                le_u64(phrase, 0),
+                [count(8), count(12), count(16), count(20)],
+            );
         }
         let n_prefixes = reader.u32()? as usize;
-        reader.ensure(n_prefixes.saturating_mul(8))?;
-        for _ in 0..n_prefixes {
-            gazetteer.prefixes.insert(reader.u64()?);
+        let prefixes = reader.take(n_prefixes.saturating_mul(8))?;
+        gazetteer.prefixes.reserve(n_prefixes);
+        for prefix in prefixes.chunks_exact(8) {
+            gazetteer.prefixes.insert(le_u64(prefix, 0));
         }
         if reader.offset != payload.len() {
             return Err(ModelError::TrailingBytes(payload.len() - reader.offset));
@@ -501,12 +506,22 @@ fn put_u32(out: &mut Vec<u8>, value: u32) {
     out.extend_from_slice(&value.to_le_bytes());
 }
 
+/// The little-endian `u64` at `at` in `bytes`, which the caller has checked holds it.
+fn le_u64(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(std::array::from_fn(|idx| bytes[at + idx]))
+}
+
+/// The little-endian `u32` at `at` in `bytes`, which the caller has checked holds it.
+fn le_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(std::array::from_fn(|idx| bytes[at + idx]))
+}
+
 struct Reader<'a> {
     bytes: &'a [u8],
     offset: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn ensure(&self, wanted: usize) -> Result<(), ModelError> {
         if self.bytes.len().saturating_sub(self.offset) < wanted {
             return Err(ModelError::Truncated {
@@ -515,6 +530,15 @@ impl Reader<'_> {
             });
         }
         Ok(())
+    }
+
+    /// The next `n` bytes.
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        self.ensure(n)?;
+        let bytes = self.bytes;
+        let taken = &bytes[self.offset..self.offset + n];
+        self.offset += n;
+        Ok(taken)
     }
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
@@ -527,9 +551,5 @@ impl Reader<'_> {
 
     fn u32(&mut self) -> Result<u32, ModelError> {
         Ok(u32::from_le_bytes(self.array()?))
-    }
-
-    fn u64(&mut self) -> Result<u64, ModelError> {
-        Ok(u64::from_le_bytes(self.array()?))
     }
 }
