@@ -403,6 +403,11 @@ fn split_clitics(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize
     let Some(word) = text.get(start..end) else {
         return;
     };
+    // Every clitic ends in s or t: most words are settled by their last byte.
+    if !word.ends_with(['s', 'S', 't', 'T']) {
+        push(out, start, end);
+        return;
+    }
     for clitic in ["'s", "’s", "'S", "’S", "n't", "n’t", "N'T", "N’T"] {
         if word.len() > clitic.len() && word.ends_with(clitic) {
             let split = end - clitic.len();
