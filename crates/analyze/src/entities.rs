@@ -152,12 +152,12 @@ const NOT_A_NAME: &[&str] = &[
     "Residents",
 ];
 
-/// Last words that make a tagged name a place ("Karl Marx Avenue").
 /// A word of [`NOT_A_NAME`], or a weekday or month name.
 fn is_not_a_name(word: &str) -> bool {
     NOT_A_NAME.contains(&word) || crate::dates::is_calendar_name(word)
 }
 
+/// Last words that make a tagged name a place ("Karl Marx Avenue").
 const PLACE_SUFFIXES: &[&str] = &[
     "Avenue",
     "Street",

@@ -94,11 +94,14 @@ impl Viterbi {
     }
 
     /// [`Viterbi::decode`] for `i32` emissions (a tagger's scores): the same labels, about
-    /// twice as fast when the scores allow (see [`I32_EXACT_LIMIT`]).
+    /// twice as fast when the scores allow (see [`I32_EXACT_LIMIT`]). `transitions_fit_i32`
+    /// is [`transitions_fit_i32`] of `transitions`, which a tagger works out once per stage
+    /// rather than for every sentence it decodes with them.
     pub fn decode_i32(
         &mut self,
         emissions: &[[i32; N_LABELS]],
         transitions: &Transitions,
+        transitions_fit_i32: bool,
         out: &mut Vec<Label>,
     ) {
         // Folds rather than `all`: without an early exit (which the nearly always small
@@ -109,12 +112,7 @@ impl Viterbi {
         let small_emissions = !emissions.iter().flatten().fold(false, |large, &score| {
             large | (score > limit) | (score < -limit)
         });
-        let small_transitions = transitions
-            .iter()
-            .flatten()
-            .fold(0u64, |largest, &weight| largest.max(weight.unsigned_abs()))
-            <= I32_EXACT_LIMIT as u64;
-        if small_emissions && small_transitions {
+        if small_emissions && transitions_fit_i32 {
             decode_i32_fast(&mut self.back, emissions, transitions, out);
         } else {
             self.wide.clear();
@@ -123,6 +121,15 @@ impl Viterbi {
             decode_in(&mut self.back, &self.wide, transitions, out);
         }
     }
+}
+
+/// True when every weight of `transitions` is within [`I32_EXACT_LIMIT`], as
+/// [`Viterbi::decode_i32`] needs to decode in `i32`.
+pub(crate) fn transitions_fit_i32(transitions: &Transitions) -> bool {
+    transitions
+        .iter()
+        .flatten()
+        .all(|weight| weight.unsigned_abs() <= I32_EXACT_LIMIT as u64)
 }
 
 /// [`decode_in`] for `i32`, compiled for AVX2 when the processor has it: its 8-lane compares
@@ -320,6 +327,17 @@ mod tests {
             decode_in::<i32>(&mut back, &emissions, &transitions, &mut portable);
             assert_eq!(fast, expected, "round {round}");
             assert_eq!(portable, expected, "round {round}");
+            // The public entry point, with transitions that fit and with some that do not.
+            let mut viterbi = Viterbi::default();
+            let mut checked = Vec::new();
+            for weight in [0, 4 * I32_EXACT_LIMIT] {
+                transitions[1][2] = weight;
+                decode_in::<i64>(&mut back, &wide, &transitions, &mut expected);
+                let fits = transitions_fit_i32(&transitions);
+                assert_eq!(fits, weight == 0 && range <= I32_EXACT_LIMIT as u64);
+                viterbi.decode_i32(&emissions, &transitions, fits, &mut checked);
+                assert_eq!(checked, expected, "round {round}, transition {weight}");
+            }
         }
     }
 }

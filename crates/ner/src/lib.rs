@@ -231,6 +231,7 @@ impl Tagger {
                     &mut scratch.scores,
                 );
             }
+            let transitions_fit_i32 = decode::transitions_fit_i32(&stage.transitions);
             for sentence in sentences {
                 let Some(scores) = scratch.scores.get(sentence.clone()) else {
                     continue;
@@ -242,6 +243,7 @@ impl Tagger {
                 scratch.viterbi.decode_i32(
                     &scratch.emissions,
                     &stage.transitions,
+                    transitions_fit_i32,
                     &mut scratch.sentence_labels,
                 );
                 if let Some(labels) = scratch.labels.get_mut(sentence.clone()) {

@@ -183,8 +183,9 @@ impl FeatureTable {
     /// used to wait on one miss after another (the slot, then the row). Going over all the
     /// document's keys in two passes lets each load be requested some keys
     /// ([`SLOT_PREFETCH_AHEAD`], [`ROW_PREFETCH_AHEAD`]) before it is needed: the first pass
-    /// finds the row of every key (into `found`), the second adds the rows up. Integer sums do not depend on order: the scores are those
-    /// of adding each token's features one by one.
+    /// finds the row of every key (into `found`), the second adds the rows up. Integer sums
+    /// do not depend on order: the scores are those of adding each token's features one by
+    /// one.
     pub fn add_document_scores(
         &self,
         features: &FeatureBuf,

@@ -321,17 +321,19 @@ impl Scorer {
         let start = self.lower.len();
         let (mut n_upper, mut n_letters) = (0, 0);
         if segment.is_ascii() {
-            // Most words: the same as the loop below, byte by byte.
-            for byte in segment.bytes() {
-                if byte.is_ascii_alphabetic() {
-                    n_letters += 1;
-                    if byte.is_ascii_uppercase() {
-                        n_upper += 1;
-                    } else {
-                        self.sentence_has_lowercase = true;
-                    }
+            // Most words: what the loop below does, over bytes, and the word copied whole and
+            // lower-cased in place rather than pushed char by char.
+            for byte in segment.bytes().filter(u8::is_ascii_alphabetic) {
+                n_letters += 1;
+                if byte.is_ascii_uppercase() {
+                    n_upper += 1;
+                } else {
+                    self.sentence_has_lowercase = true;
                 }
-                self.lower.push(char::from(byte.to_ascii_lowercase()));
+            }
+            self.lower.push_str(segment);
+            if let Some(copied) = self.lower.get_mut(start..) {
+                copied.make_ascii_lowercase();
             }
         } else {
             for c in segment.chars() {

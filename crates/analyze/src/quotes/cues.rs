@@ -475,13 +475,13 @@ pub(crate) const NOT_NAMES: &[&str] = &[
     "under",
 ];
 
-/// Common nouns that name a speaker by role ("a spokesman said"): resolved through entity
-/// titles when one person in the article holds the role, otherwise left without a speaker.
 /// A lowercase word of [`NOT_NAMES`], or a weekday or month name.
 pub(crate) fn is_not_a_name(lower: &str) -> bool {
     NOT_NAMES.contains(&lower) || crate::dates::is_calendar_name_any_case(lower)
 }
 
+/// Common nouns that name a speaker by role ("a spokesman said"): resolved through entity
+/// titles when one person in the article holds the role, otherwise left without a speaker.
 pub(crate) const ROLE_NOUNS: &[&str] = &[
     "minister",
     "president",

@@ -533,12 +533,12 @@ fn according_to(
     })
 }
 
-/// Words between a subject and a stance verb ("has long supported", "would not want").
 /// A lowercase word of [`BEFORE_THAT`], or a weekday or month name.
 fn before_that(word: &str) -> bool {
     BEFORE_THAT.contains(&word) || crate::dates::is_calendar_name_any_case(word)
 }
 
+/// Words between a subject and a stance verb ("has long supported", "would not want").
 const BEFORE_STANCE: &[&str] = &[
     "has",
     "have",
