@@ -15,6 +15,11 @@ pub struct Options {
     /// Bytes of text looked at (headline, then paragraphs); the first paragraphs are plenty.
     #[serde(default = "default_max_chars")]
     pub max_chars: usize,
+    /// Only these languages, as the labels name them (ISO 639-1, or 639-3 where there is no
+    /// 639-1 code). Empty (the default): every language whatlang knows. A corpus known to be
+    /// in a few languages is labelled faster, and never with a language outside the list.
+    #[serde(default)]
+    pub languages: Vec<String>,
 }
 
 fn default_min_chars() -> usize {
@@ -34,6 +39,7 @@ fn default_max_chars() -> usize {
 /// The classifier.
 pub struct Language {
     options: Options,
+    detector: whatlang::Detector,
 }
 
 impl Classifier for Language {
@@ -50,7 +56,17 @@ impl Classifier for Language {
                 "option `max_chars` must be at least `min_chars`",
             ));
         }
-        Ok(Language { options })
+        let detector = if options.languages.is_empty() {
+            whatlang::Detector::new()
+        } else {
+            let langs = options
+                .languages
+                .iter()
+                .map(|code| lang_of(code))
+                .collect::<Result<Vec<_>, _>>()?;
+            whatlang::Detector::with_allowlist(langs)
+        };
+        Ok(Language { options, detector })
     }
 
     fn classify(&self, article: &Article) -> Result<Vec<Label>, PluginError> {
@@ -72,7 +88,7 @@ impl Classifier for Language {
         if n_letters < self.options.min_chars {
             return Ok(undetermined());
         }
-        let Some(info) = whatlang::detect(&sample) else {
+        let Some(info) = self.detector.detect(&sample) else {
             return Ok(undetermined());
         };
         let code = iso_639_1(info.lang());
@@ -81,6 +97,20 @@ impl Classifier for Language {
             Label::new(code, score).with("reliable", info.is_reliable()),
         ])
     }
+}
+
+/// The language a code of option `languages` names, in the labels' spelling or in 639-3.
+fn lang_of(code: &str) -> Result<whatlang::Lang, PluginError> {
+    whatlang::Lang::all()
+        .iter()
+        .copied()
+        .find(|lang| iso_639_1(*lang) == code || lang.code() == code)
+        .ok_or_else(|| {
+            PluginError::new(format!(
+                "option `languages`: `{code}` is not a language code this classifier knows \
+                 (ISO 639-1 such as \"en\", or 639-3 such as \"eng\")"
+            ))
+        })
 }
 
 /// whatlang speaks ISO 639-3; the output promises 639-1 where one exists.
@@ -161,3 +191,63 @@ fn iso_639_1(lang: whatlang::Lang) -> &'static str {
 }
 
 plugin_api::export_classifier!(Language);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn language(options: &str) -> Result<Language, PluginError> {
+        let options: Options =
+            serde_json::from_str(options).unwrap_or_else(|error| panic!("{error}"));
+        Language::new(options)
+    }
+
+    fn label(language: &Language, text: &str) -> (String, f64) {
+        let json = serde_json::json!({ "id": "t", "headline": "", "paragraphs": [text] });
+        let article: Article =
+            serde_json::from_value(json).unwrap_or_else(|error| panic!("{error}"));
+        let labels = language
+            .classify(&article)
+            .unwrap_or_else(|error| panic!("{error}"));
+        (labels[0].value.clone(), labels[0].score)
+    }
+
+    const FRENCH: &str = "Le gouvernement a annoncé mardi une nouvelle réforme des retraites, \
+                          que les syndicats jugent injuste et qu'ils combattront dans la rue.";
+
+    #[test]
+    fn every_language_by_default() {
+        let all = language("{}").unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(label(&all, FRENCH).0, "fr");
+    }
+
+    #[test]
+    fn a_list_of_languages_is_all_the_answers_there_are() {
+        let listed =
+            language(r#"{"languages": ["en", "deu"]}"#).unwrap_or_else(|error| panic!("{error}"));
+        let (value, _) = label(&listed, FRENCH);
+        assert!(value == "en" || value == "de", "{value}");
+        let with_french =
+            language(r#"{"languages": ["en", "fr"]}"#).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(label(&with_french, FRENCH).0, "fr");
+    }
+
+    #[test]
+    fn the_list_is_checked_when_the_plugin_starts() {
+        let error = language(r#"{"languages": ["en", "french"]}"#)
+            .err()
+            .unwrap_or_else(|| panic!("an unknown code was accepted"));
+        assert!(error.to_string().contains("`french`"), "{error}");
+    }
+
+    #[test]
+    fn every_label_code_names_its_language() {
+        for lang in whatlang::Lang::all() {
+            let code = iso_639_1(*lang);
+            assert_eq!(
+                lang_of(code).unwrap_or_else(|error| panic!("{error}")),
+                *lang
+            );
+        }
+    }
+}
