@@ -7,7 +7,9 @@
 //! (BBC articles repeated with fresh ids to ≥ 1 GB of JSON Lines) is generated into a
 //! temporary folder and deleted afterwards; it measures that memory stays flat. The plugin
 //! boundary is measured by adding a classifier that only crosses it (the boundary probe,
-//! `tests/plugins/test-plugin-boundary-probe`) and reading its time.
+//! `tests/plugins/test-plugin-boundary-probe`) and reading its time. The built-in pipeline
+//! (`copydesk run` without `--config`: JSON Lines, SQLite and the HTML report) takes turns
+//! with the measured one at the most threads, to show what its exporters cost.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -138,14 +140,15 @@ impl Row {
     }
 }
 
-/// Throughput on `two` threads over `one`: the median of the ratios of runs made one after
-/// the other in the same round, which cancels most of the drift of a shared machine.
-fn scaling(one: &Row, two: &Row) -> f64 {
-    let ratios: Vec<f64> = one
+/// Throughput of `other` over `base`: the median of the ratios of runs made one after the
+/// other in the same round, which cancels most of the drift of a shared machine. Scaling is
+/// this with `base` on one thread and `other` on two.
+fn paired_ratio(base: &Row, other: &Row) -> f64 {
+    let ratios: Vec<f64> = base
         .articles_per_s
         .iter()
-        .zip(&two.articles_per_s)
-        .map(|(one, two)| two / one.max(1e-9))
+        .zip(&other.articles_per_s)
+        .map(|(base, other)| other / base.max(1e-9))
         .collect();
     median(&ratios)
 }
@@ -258,6 +261,7 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
     // (the benchmark pipeline plus the probe), on the largest real corpus, one thread.
     let mut export = None;
     let mut boundary = None;
+    let mut built_in = None;
     if options.corpora.is_empty() {
         let (name, path) = corpora.last().cloned().unwrap_or_default();
         let one_thread = |pipeline: &str, label: &str, plugins: Option<&Path>| -> Result<Row> {
@@ -280,6 +284,38 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
             "with the boundary probe",
             Some(probe),
         )?);
+        // The built-in pipeline and the measured one take turns, at the most threads.
+        let threads = options.threads.iter().copied().max().unwrap_or(1);
+        let built_in_config = root().join(BUILT_IN_PIPELINE);
+        let (mut measured, mut built_in_runs) = (Vec::new(), Vec::new());
+        for _ in 0..options.repeat {
+            measured.push(run_once(
+                binary,
+                &options.config,
+                &path,
+                threads,
+                scratch,
+                None,
+            )?);
+            built_in_runs.push(run_once(
+                binary,
+                &built_in_config,
+                &path,
+                threads,
+                scratch,
+                None,
+            )?);
+        }
+        let input_bytes = tree_bytes(&path);
+        let measured = row(&name, threads, input_bytes, &measured);
+        let built_in_row = row(
+            &format!("{name} (built-in pipeline)"),
+            threads,
+            input_bytes,
+            &built_in_runs,
+        );
+        print_progress(Some(&built_in_row));
+        built_in = Some((measured, built_in_row));
     }
     let mut table = render(&rows, options);
     if let Some(export) = &export {
@@ -288,10 +324,19 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
     if let Some(boundary) = &boundary {
         table.push_str(&render_boundary(boundary));
     }
+    if let Some((measured, built_in)) = &built_in {
+        table.push_str(&render_built_in(measured, built_in));
+    }
     let targets = targets(&rows, export.as_ref(), boundary.as_ref());
     table.push_str(&render_targets(&targets));
     println!("\n{table}");
-    let json = summary_json(&rows, export.as_ref(), boundary.as_ref(), &targets);
+    let json = summary_json(
+        &rows,
+        export.as_ref(),
+        boundary.as_ref(),
+        built_in.as_ref(),
+        &targets,
+    );
     println!("{json}");
     if options.write_docs {
         write_docs(&table, &json, options)?;
@@ -452,7 +497,7 @@ fn render(rows: &[Row], options: &Options) -> String {
             let one = rows
                 .iter()
                 .find(|row| row.corpus == two.corpus && row.threads == 1)?;
-            Some(format!("{}: {:.2}×", two.corpus, scaling(one, two)))
+            Some(format!("{}: {:.2}×", two.corpus, paired_ratio(one, two)))
         })
         .collect();
     if !scaling.is_empty() {
@@ -476,24 +521,46 @@ fn share(row: &Row, prefix: &str) -> f64 {
     part / total.max(1e-9)
 }
 
-fn render_export(export: &Row) -> String {
-    let stages: Vec<String> = export
+/// Each exporter's time per article, as "`export:name` 0.123 ms/article, …".
+fn exporter_times(row: &Row) -> String {
+    let stages: Vec<String> = row
         .stages
         .iter()
         .filter(|(stage, _)| stage.starts_with("export:"))
         .map(|(stage, seconds)| {
             format!(
                 "`{stage}` {:.3} ms/article",
-                1e3 * seconds / export.n_articles.max(1) as f64
+                1e3 * seconds / row.n_articles.max(1) as f64
             )
         })
         .collect();
+    stages.join(", ")
+}
+
+fn render_export(export: &Row) -> String {
     format!(
         "\nExport, {} at 1 thread: {:.0} articles/s; exporting is {:.1} % of the summed stage time ({}).\n",
         export.corpus,
         export.median(),
         100.0 * share(export, "export:"),
-        stages.join(", ")
+        exporter_times(export)
+    )
+}
+
+/// The pipeline `copydesk run` runs without `--config`, embedded in the binary from here.
+const BUILT_IN_PIPELINE: &str = "crates/engine/src/default.toml";
+
+fn render_built_in(measured: &Row, built_in: &Row) -> String {
+    format!(
+        "\nBuilt-in pipeline (`{BUILT_IN_PIPELINE}`: JSON Lines, SQLite and the HTML report), {} at {} threads, taking turns with the measured pipeline: {:.0} articles/s against {:.0} ({:.2}× the throughput, median of the paired ratios), peak RSS {:.0} MB; exporting is {:.1} % of the summed stage time ({}).\n",
+        measured.corpus,
+        built_in.threads,
+        built_in.median(),
+        measured.median(),
+        paired_ratio(measured, built_in),
+        built_in.peak_rss as f64 / 1e6,
+        100.0 * share(built_in, "export:"),
+        exporter_times(built_in)
     )
 }
 
@@ -554,7 +621,7 @@ fn targets(rows: &[Row], export: Option<&Row>, boundary: Option<&Row>) -> Vec<Ta
             holds: one.median() >= 1700.0,
         });
         if let Some(two) = find("bbc", 2) {
-            let ratio = scaling(one, two);
+            let ratio = paired_ratio(one, two);
             targets.push(Target {
                 name: "BBC, 2 threads vs 1",
                 wanted: "≥ 1.8×".into(),
@@ -622,6 +689,7 @@ fn summary_json(
     rows: &[Row],
     export: Option<&Row>,
     boundary: Option<&Row>,
+    built_in: Option<&(Row, Row)>,
     targets: &[Target],
 ) -> String {
     let row_json = |row: &Row| {
@@ -648,6 +716,12 @@ fn summary_json(
         "bench": rows.iter().map(row_json).collect::<Vec<_>>(),
         "export": export.map(row_json),
         "boundary": boundary.map(row_json),
+        "built_in": built_in.map(|(measured, built_in)| {
+            let mut json = row_json(built_in);
+            json["throughput_vs_measured"] =
+                ((paired_ratio(measured, built_in) * 1e3).round() / 1e3).into();
+            json
+        }),
         "targets": targets
             .iter()
             .map(|target| serde_json::json!({
@@ -692,7 +766,7 @@ fn write_docs(table: &str, json: &str, options: &Options) -> Result {
     let text = format!(
         "# Performance\n\nMeasured by `{command}` on {date}, on a machine with {cores} cores ({cpu}), shared with other work. \
 Throughput is articles exported per wall-clock second of a whole `copydesk run` (process start to exit), \
-median of the repeats, with the spread; the thread counts take turns, and scaling is the median of the ratios within a turn. Pipeline: `xtask/bench/pipeline.toml` (the default pipeline's classifiers, JSON Lines export); the export line uses `xtask/bench/pipeline-sqlite.toml`, the boundary line `xtask/bench/pipeline-probe.toml`.\n\n{table}\n```json\n{json}\n```\n",
+median of the repeats, with the spread; the thread counts take turns, and scaling is the median of the ratios within a turn. Pipeline: `xtask/bench/pipeline.toml` (the default pipeline's classifiers, JSON Lines export); the export line uses `xtask/bench/pipeline-sqlite.toml`, the boundary line `xtask/bench/pipeline-probe.toml`, the built-in line `crates/engine/src/default.toml`.\n\n{table}\n```json\n{json}\n```\n",
         date = crate::today(),
     );
     // What follows the notes marker is written by hand (comparisons, explanations) and kept.
