@@ -11,8 +11,7 @@ use std::cell::OnceCell;
 use std::ops::Range;
 
 use article::{Article, CharIndex, Entity, EntityKind, Mention, Span};
-// foldhash: several times faster than SipHash on short words, and seeded per process, so text
-// cannot be written to make these per-article tables slow (they are only looked up in).
+// Per-article tables that input text goes into: foldhash seeded per process (see `crate::hash`).
 use foldhash::{HashMap, HashMapExt, HashSet};
 use ner::{EntityType, Tagger};
 

@@ -2,33 +2,9 @@
 //! honorifics, and words that are never a speaker's name. Data, not code: add a verb here and
 //! every rule that reads cues sees it.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-/// FNV-1a: cue lookups hash every word of an article, and the default SipHash is several
-/// times slower on such short keys. The keys are a fixed word list, so flooding is moot.
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &byte in bytes {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
+use crate::hash::FastMap;
 
 /// What a cue word can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,10 +240,8 @@ const NOT_CUES: &[&str] = &[
     "elaborate",
 ];
 
-type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-
-static CUES: LazyLock<FnvMap<&'static str, CueInfo>> = LazyLock::new(|| {
-    let mut cues = FnvMap::default();
+static CUES: LazyLock<FastMap<&'static str, CueInfo>> = LazyLock::new(|| {
+    let mut cues = FastMap::default();
     for &(lemma, third, past, gerund, flags) in VERBS {
         let believe = flags.contains('B');
         let info = CueInfo {
@@ -591,7 +565,7 @@ const STANCE_VERBS: &[(&str, &str, &str)] = &[
     ("appear", "appears", "appeared"),
 ];
 
-static STANCE: LazyLock<FnvMap<&'static str, ()>> = LazyLock::new(|| {
+static STANCE: LazyLock<FastMap<&'static str, ()>> = LazyLock::new(|| {
     STANCE_VERBS
         .iter()
         .flat_map(|&(lemma, third, past)| [lemma, third, past])
@@ -606,8 +580,8 @@ pub(crate) struct WordClass {
     pub stance: bool,
 }
 
-static CLASSES: LazyLock<FnvMap<&'static str, WordClass>> = LazyLock::new(|| {
-    let mut classes: FnvMap<&'static str, WordClass> = FnvMap::default();
+static CLASSES: LazyLock<FastMap<&'static str, WordClass>> = LazyLock::new(|| {
+    let mut classes: FastMap<&'static str, WordClass> = FastMap::default();
     for (&word, &info) in CUES.iter() {
         classes
             .entry(word)
