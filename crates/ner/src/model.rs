@@ -354,7 +354,7 @@ impl Stage {
         let keys: Vec<u64> = reader
             .take(n_features.saturating_mul(8))?
             .chunks_exact(8)
-            .map(|bytes| le_u64(bytes, 0))
+            .map(|bytes| u64::from_le_bytes(bytes_at(bytes, 0)))
             .collect();
         if keys.windows(2).any(|pair| pair[0] >= pair[1]) {
             return Err(ModelError::UnsortedFeatures);
@@ -363,9 +363,7 @@ impl Stage {
             .take(n_features.saturating_mul(2 * N_LABELS))?
             .chunks_exact(2 * N_LABELS)
             .map(|bytes| {
-                std::array::from_fn(|label| {
-                    i16::from_le_bytes([bytes[2 * label], bytes[2 * label + 1]])
-                })
+                std::array::from_fn(|label| i16::from_le_bytes(bytes_at(bytes, 2 * label)))
             })
             .collect();
         Ok(Stage {
@@ -484,9 +482,9 @@ impl Model {
         let phrases = reader.take(n_phrases.saturating_mul(24))?;
         gazetteer.phrases.reserve(n_phrases);
         for phrase in phrases.chunks_exact(24) {
-            let count = |at: usize| le_u32(phrase, at);
+            let count = |at: usize| u32::from_le_bytes(bytes_at(phrase, at));
             gazetteer.phrases.insert(
-                le_u64(phrase, 0),
+                u64::from_le_bytes(bytes_at(phrase, 0)),
                 [count(8), count(12), count(16), count(20)],
             );
         }
@@ -494,7 +492,9 @@ impl Model {
         let prefixes = reader.take(n_prefixes.saturating_mul(8))?;
         gazetteer.prefixes.reserve(n_prefixes);
         for prefix in prefixes.chunks_exact(8) {
-            gazetteer.prefixes.insert(le_u64(prefix, 0));
+            gazetteer
+                .prefixes
+                .insert(u64::from_le_bytes(bytes_at(prefix, 0)));
         }
         if reader.offset != payload.len() {
             return Err(ModelError::TrailingBytes(payload.len() - reader.offset));
@@ -507,14 +507,9 @@ fn put_u32(out: &mut Vec<u8>, value: u32) {
     out.extend_from_slice(&value.to_le_bytes());
 }
 
-/// The little-endian `u64` at `at` in `bytes`, which the caller has checked holds it.
-fn le_u64(bytes: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(std::array::from_fn(|idx| bytes[at + idx]))
-}
-
-/// The little-endian `u32` at `at` in `bytes`, which the caller has checked holds it.
-fn le_u32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(std::array::from_fn(|idx| bytes[at + idx]))
+/// The `N` bytes at `at` in `bytes`, which the caller has checked holds them.
+fn bytes_at<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+    std::array::from_fn(|idx| bytes[at + idx])
 }
 
 struct Reader<'a> {
@@ -543,11 +538,7 @@ impl<'a> Reader<'a> {
     }
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
-        self.ensure(N)?;
-        let mut out = [0u8; N];
-        out.copy_from_slice(&self.bytes[self.offset..self.offset + N]);
-        self.offset += N;
-        Ok(out)
+        Ok(bytes_at(self.take(N)?, 0))
     }
 
     fn u32(&mut self) -> Result<u32, ModelError> {
