@@ -9,20 +9,30 @@
 //!
 //! # Scale
 //!
-//! The report aggregates as articles come; what it keeps per article is one row of the
-//! article list (about 150 bytes). Article bodies, with their analysed view, are inlined only
-//! for the first `max_inline_articles` articles (default 2,000); later articles are listed and
-//! searchable by headline but open no view. At 100,000 articles the page is about 15 MB plus
-//! the inlined views, and the list shows 500 rows at a time.
+//! The report aggregates as articles come, in memory that does not grow with the corpus:
+//! - the article list keeps one row (about 150 bytes) for each of the first
+//!   `max_listed_articles` articles (default 100,000: a page of about 15 MB that the list shows
+//!   500 rows at a time); later articles are counted in every figure but not listed;
+//! - article bodies, with their analysed view, are inlined for the first `max_inline_articles`
+//!   listed articles (default 2,000);
+//! - the tables of people, organisations, places, sources, languages and topics keep at most
+//!   `max_names` names each (default 20,000), by lossy counting ([`tally`]): counts are exact
+//!   until a table fills, and the page says by how much they may be short once it has;
+//! - distinct counts (sources, people quoted) come from a HyperLogLog++ sketch once a table has
+//!   dropped names, and are marked as estimates.
 
 mod render;
 mod svg;
+pub mod tally;
 
 use std::collections::BTreeMap;
 
+use cardinality_estimator::CardinalityEstimator;
 use plugin_api::article::{Article, EntityKind};
 use plugin_api::{AtomicFile, ExportContext, Exporter, PluginError, Record};
 use serde::Deserialize;
+
+use tally::{Rank, Tally};
 
 /// Options of the `html-report` exporter.
 #[derive(Debug, Deserialize)]
@@ -38,6 +48,14 @@ pub struct Options {
     /// order). The rest are listed without a view.
     #[serde(default = "default_max_inline_articles")]
     pub max_inline_articles: usize,
+    /// How many articles the article list holds (the first ones, in input order). Every
+    /// article counts in the figures and tables; the list stops growing here.
+    #[serde(default = "default_max_listed_articles")]
+    pub max_listed_articles: usize,
+    /// The most names each table (people, organisations, places, sources, languages, topics)
+    /// holds; at least `top_n` and at least 10. See the crate documentation.
+    #[serde(default = "default_max_names")]
+    pub max_names: usize,
     /// Rows of the people, organisation and place tables.
     #[serde(default = "default_top_n")]
     pub top_n: usize,
@@ -66,6 +84,17 @@ fn default_title() -> String {
 fn default_max_inline_articles() -> usize {
     2000
 }
+
+fn default_max_listed_articles() -> usize {
+    100_000
+}
+
+fn default_max_names() -> usize {
+    20_000
+}
+
+/// The distinct titles kept per person (the page shows the three most frequent).
+const MAX_TITLES: usize = 16;
 
 fn default_top_n() -> usize {
     15
@@ -100,10 +129,16 @@ impl Exporter for HtmlReport {
     type Options = Options;
 
     fn open(context: ExportContext, options: Options) -> Result<Self, PluginError> {
+        if options.max_names < options.top_n.max(10) {
+            return Err(PluginError::new(format!(
+                "option `max_names` ({}) must be at least `top_n` ({}) and at least 10",
+                options.max_names, options.top_n
+            )));
+        }
         Ok(HtmlReport {
             out: context.create_file(&options.file)?,
+            corpus: Corpus::new(&options),
             options,
-            corpus: Corpus::default(),
         })
     }
 
@@ -121,20 +156,25 @@ impl Exporter for HtmlReport {
 }
 
 /// Everything the report shows, gathered article by article.
-#[derive(Default)]
 pub struct Corpus {
     n_articles: u64,
     n_words: u64,
     n_quotes: u64,
-    sources: BTreeMap<String, u64>,
-    languages: BTreeMap<String, u64>,
-    topics: BTreeMap<String, u64>,
+    /// Articles with a language label, and with a topic label.
+    n_with_language: u64,
+    n_with_topic: u64,
+    sources: Tally<u64>,
+    languages: Tally<u64>,
+    topics: Tally<u64>,
+    /// Distinct sources and distinct quoted people, for when their tables have dropped names.
+    distinct_sources: CardinalityEstimator<str>,
+    distinct_speakers: CardinalityEstimator<str>,
     /// ISO date → articles published that day, and the tone figures of those with a tone.
     days: BTreeMap<String, Day>,
     n_undated: u64,
-    people: BTreeMap<String, Person>,
-    organizations: BTreeMap<String, Named>,
-    places: BTreeMap<String, Named>,
+    people: Tally<Person>,
+    organizations: Tally<Named>,
+    places: Tally<Named>,
     rows: Vec<Row>,
     /// Analysed views of the first articles, by row index.
     views: Vec<String>,
@@ -147,19 +187,43 @@ struct Day {
     tone_sum: f64,
 }
 
-#[derive(Default)]
 struct Person {
     n_quotes: u64,
     n_mentions: u64,
     n_articles: u64,
-    titles: BTreeMap<String, u64>,
-    quotes: Vec<(String, usize)>,
+    titles: Tally<u64>,
+    /// Quotes as the page shows them (shortened), with the index of their article.
+    quotes: Vec<(String, u64)>,
+}
+
+impl Default for Person {
+    fn default() -> Person {
+        Person {
+            n_quotes: 0,
+            n_mentions: 0,
+            n_articles: 0,
+            titles: Tally::new(MAX_TITLES),
+            quotes: Vec::new(),
+        }
+    }
+}
+
+impl Rank for Person {
+    fn rank(&self) -> (u64, u64) {
+        (self.n_quotes, self.n_mentions)
+    }
 }
 
 #[derive(Default)]
 struct Named {
     n_mentions: u64,
     n_articles: u64,
+}
+
+impl Rank for Named {
+    fn rank(&self) -> (u64, u64) {
+        (self.n_mentions, self.n_articles)
+    }
 }
 
 /// One line of the article list.
@@ -178,24 +242,45 @@ struct Row(
 );
 
 impl Corpus {
+    fn new(options: &Options) -> Corpus {
+        Corpus {
+            n_articles: 0,
+            n_words: 0,
+            n_quotes: 0,
+            n_with_language: 0,
+            n_with_topic: 0,
+            sources: Tally::new(options.max_names),
+            languages: Tally::new(options.max_names),
+            topics: Tally::new(options.max_names),
+            distinct_sources: CardinalityEstimator::new(),
+            distinct_speakers: CardinalityEstimator::new(),
+            days: BTreeMap::new(),
+            n_undated: 0,
+            people: Tally::new(options.max_names),
+            organizations: Tally::new(options.max_names),
+            places: Tally::new(options.max_names),
+            rows: Vec::new(),
+            views: Vec::new(),
+        }
+    }
+
     fn add(&mut self, article: &Article, options: &Options) {
-        let row_idx = self.rows.len();
+        let article_idx = self.n_articles;
         self.n_articles += 1;
         self.n_words += article.n_words() as u64;
         self.n_quotes += article.quotes.len() as u64;
         let source = source_of(article);
-        *self.sources.entry(source.clone()).or_default() += 1;
-        let language = article
-            .top_value(&options.language_classifier)
-            .map(str::to_string);
-        let topic = article
-            .top_value(&options.topic_classifier)
-            .map(str::to_string);
-        if let Some(language) = &language {
-            *self.languages.entry(language.clone()).or_default() += 1;
+        self.sources.update(&source, |count| *count += 1);
+        self.distinct_sources.insert(&source);
+        let language = article.top_value(&options.language_classifier);
+        let topic = article.top_value(&options.topic_classifier);
+        if let Some(language) = language {
+            self.n_with_language += 1;
+            self.languages.update(language, |count| *count += 1);
         }
-        if let Some(topic) = &topic {
-            *self.topics.entry(topic.clone()).or_default() += 1;
+        if let Some(topic) = topic {
+            self.n_with_topic += 1;
+            self.topics.update(topic, |count| *count += 1);
         }
         let tone = article.tone(&options.tone_classifier);
         match article
@@ -220,12 +305,13 @@ impl Corpus {
             match entity.kind {
                 EntityKind::Person => {
                     n_people += 1;
-                    let person = self.people.entry(entity.name.clone()).or_default();
-                    person.n_mentions += n_mentions;
-                    person.n_articles += 1;
-                    for title in &entity.titles {
-                        *person.titles.entry(title.clone()).or_default() += 1;
-                    }
+                    self.people.update(&entity.name, |person| {
+                        person.n_mentions += n_mentions;
+                        person.n_articles += 1;
+                        for title in &entity.titles {
+                            person.titles.update(title, |count| *count += 1);
+                        }
+                    });
                 }
                 EntityKind::Organization | EntityKind::Place => {
                     let table = if entity.kind == EntityKind::Place {
@@ -233,9 +319,10 @@ impl Corpus {
                     } else {
                         &mut self.organizations
                     };
-                    let named = table.entry(entity.name.clone()).or_default();
-                    named.n_mentions += n_mentions;
-                    named.n_articles += 1;
+                    table.update(&entity.name, |named| {
+                        named.n_mentions += n_mentions;
+                        named.n_articles += 1;
+                    });
                 }
                 EntityKind::Other => {}
             }
@@ -244,28 +331,36 @@ impl Corpus {
             let Some(speaker) = &quote.speaker else {
                 continue;
             };
-            let person = self.people.entry(speaker.name.clone()).or_default();
-            person.n_quotes += 1;
-            if person.quotes.len() < options.quotes_per_person {
-                person.quotes.push((quote.text.clone(), row_idx));
-            }
+            self.distinct_speakers.insert(&speaker.name);
+            self.people.update(&speaker.name, |person| {
+                person.n_quotes += 1;
+                if person.quotes.len() < options.quotes_per_person {
+                    person.quotes.push((
+                        render::shorten(&quote.text, render::QUOTE_CHARS),
+                        article_idx,
+                    ));
+                }
+            });
         }
 
-        let has_view = row_idx < options.max_inline_articles;
+        let listed = article_idx < options.max_listed_articles as u64;
+        let has_view = listed && article_idx < options.max_inline_articles as u64;
         if has_view {
             self.views.push(render::article_view(article, options));
         }
-        self.rows.push(Row(
-            article.headline.clone(),
-            article.published.clone().unwrap_or_default(),
-            source,
-            language.unwrap_or_default(),
-            topic.unwrap_or_default(),
-            tone.map(|tone| (tone * 1000.0).round() / 1000.0),
-            article.quotes.len(),
-            n_people,
-            has_view,
-        ));
+        if listed {
+            self.rows.push(Row(
+                article.headline.clone(),
+                article.published.clone().unwrap_or_default(),
+                source,
+                language.unwrap_or_default().to_string(),
+                topic.unwrap_or_default().to_string(),
+                tone.map(|tone| (tone * 1000.0).round() / 1000.0),
+                article.quotes.len(),
+                n_people,
+                has_view,
+            ));
+        }
     }
 }
 
@@ -315,16 +410,46 @@ mod tests {
     }
 
     fn report(options: &str) -> String {
+        report_of(&fixture(), options)
+    }
+
+    fn report_of(lines: &[String], options: &str) -> String {
         let dir = ok(tempfile::tempdir());
         let context = ExportContext {
             out_dir: dir.path().to_path_buf(),
         };
         let mut exporter = ok(HtmlReport::open(context, ok(serde_json::from_str(options))));
-        for line in fixture() {
+        for line in lines {
             ok(exporter.write(&Record::new(line.as_bytes())));
         }
         ok(exporter.finish());
         ok(std::fs::read_to_string(dir.path().join("report.html")))
+    }
+
+    /// `n` copies of the seed article in which every person, organisation and place, and
+    /// every speaker, has a name of its own, and so does the source: a corpus of many names.
+    fn distinct_names(n: usize) -> Vec<String> {
+        let seed: serde_json::Value = ok(serde_json::from_str(&fixture()[0]));
+        (0..n)
+            .map(|copy| {
+                let mut article = seed.clone();
+                article["id"] = format!("copy-{copy}").into();
+                article["source"]["publisher"] = format!("Publisher {copy}").into();
+                for field in ["entities", "quotes"] {
+                    for item in article[field].as_array_mut().into_iter().flatten() {
+                        let name = if field == "quotes" {
+                            &mut item["speaker"]["name"]
+                        } else {
+                            &mut item["name"]
+                        };
+                        if let Some(text) = name.as_str() {
+                            *name = format!("{text} {copy}").into();
+                        }
+                    }
+                }
+                article.to_string()
+            })
+            .collect()
     }
 
     #[test]
@@ -351,6 +476,53 @@ mod tests {
         assert!(people.contains("head of US diplomacy"));
         // Text from articles cannot become markup.
         assert!(page.contains("&lt;b&gt;here&lt;/b&gt; &amp; there"));
+    }
+
+    #[test]
+    fn every_count_is_exact_while_the_tables_have_room() {
+        let page = report_of(&distinct_names(30), "{}");
+        assert!(!page.contains("option <code>max_names</code>"));
+        assert!(!page.contains("≈"));
+        // 30 copies × 3 quoted people, each a name of its own; 30 publishers.
+        assert!(page.contains(r#"<div class="value">90</div><div class="label">people quoted"#));
+        assert!(page.contains(r#"<div class="value">30</div><div class="label">sources"#));
+    }
+
+    #[test]
+    fn full_tables_drop_names_and_say_so() {
+        let page = report_of(&distinct_names(30), r#"{"max_names": 20, "top_n": 5}"#);
+        for table in ["people", "organisations", "places", "sources"] {
+            assert!(
+                page.contains(&format!("The {table} table holds")),
+                "a note under the {table} table"
+            );
+        }
+        // Distinct counts become estimates, marked as such; the estimator is exact this small.
+        assert!(page.contains(r#"<div class="value">≈ 90</div><div class="label">people quoted"#));
+        assert!(page.contains(r#"<div class="value">≈ 30</div><div class="label">sources"#));
+        // The sources chart still accounts for every article: the dropped ones are "(other)".
+        assert!(page.contains("(other)"));
+    }
+
+    #[test]
+    fn a_table_smaller_than_what_the_page_shows_is_refused() {
+        let dir = ok(tempfile::tempdir());
+        let context = ExportContext {
+            out_dir: dir.path().to_path_buf(),
+        };
+        let options: Options = ok(serde_json::from_str(r#"{"max_names": 9}"#));
+        match HtmlReport::open(context, options) {
+            Ok(_) => panic!("max_names 9 was accepted"),
+            Err(error) => assert!(error.to_string().contains("option `max_names` (9)")),
+        }
+    }
+
+    #[test]
+    fn the_list_stops_at_its_limit_and_the_figures_do_not() {
+        let page = report_of(&distinct_names(5), r#"{"max_listed_articles": 2}"#);
+        assert!(page.contains("The list holds the first 2 of the 5 articles"));
+        assert!(page.contains(r#"<div class="value">5</div><div class="label">articles"#));
+        assert_eq!(page.matches("<template id=\"view-").count(), 2);
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::io;
 use plugin_api::article::{Article, EntityKind};
 
 use crate::svg::{self, Period};
-use crate::{Corpus, Named, Options};
+use crate::tally::{Rank, Tally};
+use crate::{Corpus, Options};
 
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
@@ -18,6 +19,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inl
 
 /// Rows of the article list shown at once.
 const PAGE_ROWS: usize = 500;
+
+/// The longest quote the people table shows, in characters.
+pub(crate) const QUOTE_CHARS: usize = 240;
 
 /// Writes the whole page. The sections are built as one string; the inlined views, most of the
 /// page, go straight from the corpus to `out` rather than being copied into it first.
@@ -46,7 +50,7 @@ pub fn write_page(out: &mut impl io::Write, corpus: &Corpus, options: &Options) 
     over_time(&mut html, corpus);
     people(&mut html, corpus, options);
     entities(&mut html, corpus, options);
-    article_list(&mut html, corpus, options);
+    article_list(&mut html, corpus);
     html.push_str("</main>\n");
     out.write_all(html.as_bytes())?;
     for (idx, view) in corpus.views.iter().enumerate() {
@@ -54,12 +58,60 @@ pub fn write_page(out: &mut impl io::Write, corpus: &Corpus, options: &Options) 
         out.write_all(view.as_bytes())?;
         out.write_all(b"</template>\n")?;
     }
-    let rows = serde_json::to_string(&corpus.rows).unwrap_or_else(|_| "[]".to_string());
+    out.write_all(br#"<script type="application/json" id="article-rows">"#)?;
+    // Written as it is encoded: the rows are the largest thing the report holds.
+    serde_json::to_writer(ScriptSafe(&mut *out), &corpus.rows)?;
     write!(
         out,
-        "<script type=\"application/json\" id=\"article-rows\">{}</script>\n<script>const PAGE_ROWS = {PAGE_ROWS};\n{SCRIPT}</script>\n</body>\n</html>\n",
-        script_safe(&rows),
+        "</script>\n<script>const PAGE_ROWS = {PAGE_ROWS};\n{SCRIPT}</script>\n</body>\n</html>\n",
     )
+}
+
+/// JSON made safe inside `<script>` as it is written: no `<` at all, so neither `</script>`
+/// nor `<!--` can appear. `<` only occurs inside JSON strings, where `\u003c` means the same.
+struct ScriptSafe<W>(W);
+
+impl<W: io::Write> io::Write for ScriptSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = rest.iter().position(|&byte| byte == b'<') {
+            self.0.write_all(&rest[..at])?;
+            self.0.write_all(b"\\u003c")?;
+            rest = &rest[at + 1..];
+        }
+        self.0.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// "12,345", or "≈ 12,300" for an estimate.
+fn distinct(exact: Option<usize>, estimate: usize) -> String {
+    match exact {
+        Some(n) => thousands(n as u64),
+        None => format!("≈ {}", thousands(estimate as u64)),
+    }
+}
+
+/// A note under a table that has dropped names, saying how short its counts may be.
+fn dropped_note<V: Rank>(html: &mut String, table: &Tally<V>, what: &str, parts: [&str; 2]) {
+    if table.n_dropped() == 0 {
+        return;
+    }
+    let (first, second) = table.dropped();
+    let mut bound = format!("{} {}", thousands(first), parts[0]);
+    if !parts[1].is_empty() {
+        let _ = write!(bound, " and {} {}", thousands(second), parts[1]);
+    }
+    let _ = write!(
+        html,
+        r#"<p class="note">The {what} table holds {} names (at most <code>max_names</code>). Less frequent names were dropped {} times to make room, so a count shown may be short by up to {bound}; every name counted more often than that is here.</p>"#,
+        thousands(table.len() as u64),
+        thousands(table.n_dropped()),
+    );
 }
 
 fn overview(html: &mut String, corpus: &Corpus) {
@@ -70,17 +122,26 @@ fn overview(html: &mut String, corpus: &Corpus) {
         (Some(first), Some(last)) => format!("{first} – {last}"),
         _ => "no dates".to_string(),
     };
-    let n_speakers = corpus
-        .people
-        .values()
-        .filter(|person| person.n_quotes > 0)
-        .count();
+    let n_speakers = (corpus.people.n_dropped() == 0).then(|| {
+        corpus
+            .people
+            .iter()
+            .filter(|(_, person)| person.n_quotes > 0)
+            .count()
+    });
+    let n_sources = (corpus.sources.n_dropped() == 0).then(|| corpus.sources.len());
     let cards = [
         ("articles", thousands(corpus.n_articles)),
-        ("sources", thousands(corpus.sources.len() as u64)),
+        (
+            "sources",
+            distinct(n_sources, corpus.distinct_sources.estimate()),
+        ),
         ("words", thousands(corpus.n_words)),
         ("quotes", thousands(corpus.n_quotes)),
-        ("people quoted", thousands(n_speakers as u64)),
+        (
+            "people quoted",
+            distinct(n_speakers, corpus.distinct_speakers.estimate()),
+        ),
         ("published", range),
     ];
     html.push_str(r#"<section id="overview"><h2>Overview</h2><div class="cards">"#);
@@ -100,31 +161,34 @@ fn overview(html: &mut String, corpus: &Corpus) {
         );
     }
     html.push_str(r#"</div><div class="charts">"#);
-    for (title, counts) in [
-        ("Topics", &corpus.topics),
-        ("Languages", &corpus.languages),
-        ("Sources", &corpus.sources),
+    for (title, counts, total) in [
+        ("Topics", &corpus.topics, corpus.n_with_topic),
+        ("Languages", &corpus.languages, corpus.n_with_language),
+        ("Sources", &corpus.sources, corpus.n_articles),
     ] {
         let _ = write!(
             html,
             r#"<figure><figcaption>{title}</figcaption>{}</figure>"#,
-            svg::bar_chart(title, &largest(counts, 10))
+            svg::bar_chart(title, &largest(counts, total, 10))
         );
     }
-    html.push_str("</div></section>\n");
+    html.push_str("</div>");
+    dropped_note(html, &corpus.sources, "sources", ["articles", ""]);
+    html.push_str("</section>\n");
 }
 
-/// The `n` largest counts, largest first, with the rest summed as "other".
-fn largest(counts: &BTreeMap<String, u64>, n: usize) -> Vec<(String, u64)> {
+/// The `n` largest counts, largest first, with the rest of `total` as "other" (also what
+/// the table dropped).
+fn largest(counts: &Tally<u64>, total: u64, n: usize) -> Vec<(String, u64)> {
     let mut items: Vec<(String, u64)> = counts
-        .iter()
-        .map(|(name, count)| (name.clone(), *count))
+        .top(n)
+        .into_iter()
+        .map(|(name, count)| (name.to_string(), *count))
         .collect();
-    items.sort_by(|left, right| right.1.cmp(&left.1).then_with(|| left.0.cmp(&right.0)));
-    if items.len() > n {
-        let rest: u64 = items[n - 1..].iter().map(|(_, count)| count).sum();
+    if counts.len() > n {
         items.truncate(n - 1);
-        items.push(("(other)".to_string(), rest));
+        let shown: u64 = items.iter().map(|(_, count)| count).sum();
+        items.push(("(other)".to_string(), total.saturating_sub(shown)));
     }
     items
 }
@@ -165,13 +229,7 @@ fn over_time(html: &mut String, corpus: &Corpus) {
 }
 
 fn people(html: &mut String, corpus: &Corpus, options: &Options) {
-    let mut ranked: Vec<(&String, &crate::Person)> = corpus.people.iter().collect();
-    ranked.sort_by(|left, right| {
-        (right.1.n_quotes, right.1.n_mentions)
-            .cmp(&(left.1.n_quotes, left.1.n_mentions))
-            .then_with(|| left.0.cmp(right.0))
-    });
-    ranked.truncate(options.top_n);
+    let ranked = corpus.people.top(options.top_n);
     html.push_str(r#"<section id="people"><h2>Most quoted people</h2>"#);
     if ranked.is_empty() {
         html.push_str(r#"<p class="note">No people were found in this run.</p></section>"#);
@@ -182,26 +240,22 @@ fn people(html: &mut String, corpus: &Corpus, options: &Options) {
         r#"<table class="data"><thead><tr><th>Person</th><th>Titles</th><th class="n">Quotes</th><th class="n">Mentions</th><th class="n">Articles</th><th>Quoted saying</th></tr></thead><tbody>"#,
     );
     for (name, person) in ranked {
-        let mut titles: Vec<(&String, &u64)> = person.titles.iter().collect();
-        titles.sort_by(|left, right| right.1.cmp(left.1).then_with(|| left.0.cmp(right.0)));
-        let titles: Vec<String> = titles
-            .iter()
-            .take(3)
+        let titles: Vec<String> = person
+            .titles
+            .top(3)
+            .into_iter()
             .map(|(title, _)| escape(title))
             .collect();
         let quotes: String = person
             .quotes
             .iter()
-            .map(|(text, row_idx)| {
-                let link = if *row_idx < corpus.views.len() {
-                    format!(r##" <a href="#a-{row_idx}">article</a>"##)
+            .map(|(text, article_idx)| {
+                let link = if *article_idx < corpus.views.len() as u64 {
+                    format!(r##" <a href="#a-{article_idx}">article</a>"##)
                 } else {
                     String::new()
                 };
-                format!(
-                    "<blockquote>“{}”{link}</blockquote>",
-                    escape(&shorten(text, 240))
-                )
+                format!("<blockquote>“{}”{link}</blockquote>", escape(text))
             })
             .collect();
         let _ = write!(
@@ -214,7 +268,9 @@ fn people(html: &mut String, corpus: &Corpus, options: &Options) {
             person.n_articles,
         );
     }
-    html.push_str("</tbody></table></section>\n");
+    html.push_str("</tbody></table>");
+    dropped_note(html, &corpus.people, "people", ["quotes", "mentions"]);
+    html.push_str("</section>\n");
 }
 
 fn entities(html: &mut String, corpus: &Corpus, options: &Options) {
@@ -223,13 +279,7 @@ fn entities(html: &mut String, corpus: &Corpus, options: &Options) {
         ("Organisations", &corpus.organizations),
         ("Places", &corpus.places),
     ] {
-        let mut ranked: Vec<(&String, &Named)> = table.iter().collect();
-        ranked.sort_by(|left, right| {
-            (right.1.n_mentions, right.1.n_articles)
-                .cmp(&(left.1.n_mentions, left.1.n_articles))
-                .then_with(|| left.0.cmp(right.0))
-        });
-        ranked.truncate(options.top_n);
+        let ranked = table.top(options.top_n);
         let _ = write!(
             html,
             r#"<div><h3>{caption}</h3><table class="data"><thead><tr><th>Name</th><th class="n">Mentions</th><th class="n">Articles</th></tr></thead><tbody>"#
@@ -246,20 +296,35 @@ fn entities(html: &mut String, corpus: &Corpus, options: &Options) {
                 named.n_articles
             );
         }
-        html.push_str("</tbody></table></div>");
+        html.push_str("</tbody></table>");
+        dropped_note(
+            html,
+            table,
+            &caption.to_lowercase(),
+            ["mentions", "articles"],
+        );
+        html.push_str("</div>");
     }
     html.push_str("</div></section>\n");
 }
 
-fn article_list(html: &mut String, corpus: &Corpus, options: &Options) {
-    let limit_note = if corpus.rows.len() > corpus.views.len() {
-        format!(
+fn article_list(html: &mut String, corpus: &Corpus) {
+    let mut limit_note = String::new();
+    if corpus.rows.len() > corpus.views.len() {
+        let _ = write!(
+            limit_note,
             " The first {} articles open their analysed view; the others are listed only (option <code>max_inline_articles</code>).",
-            thousands(options.max_inline_articles as u64)
-        )
-    } else {
-        String::new()
-    };
+            thousands(corpus.views.len() as u64)
+        );
+    }
+    if (corpus.rows.len() as u64) < corpus.n_articles {
+        let _ = write!(
+            limit_note,
+            " The list holds the first {} of the {} articles (option <code>max_listed_articles</code>); every article counts in the figures above.",
+            thousands(corpus.rows.len() as u64),
+            thousands(corpus.n_articles)
+        );
+    }
     let _ = write!(
         html,
         r##"<section id="articles"><h2>Articles</h2>
@@ -512,13 +577,7 @@ pub fn escape_into(html: &mut String, text: &str) {
     html.push_str(rest);
 }
 
-/// JSON made safe inside `<script>`: no `<` at all, so neither `</script>` nor `<!--` can
-/// appear. `<` only occurs inside JSON strings, where `\u003c` means the same.
-fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-}
-
-fn shorten(text: &str, max_chars: usize) -> String {
+pub(crate) fn shorten(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text.to_string();
     }
@@ -554,6 +613,13 @@ mod tests {
 
     #[test]
     fn script_json_cannot_close_the_script() {
-        assert_eq!(script_safe(r#"["</script>"]"#), r#"["\u003c/script>"]"#);
+        let mut out = Vec::new();
+        let rows = ["</script>", "a<b<<c", "<"];
+        let written = serde_json::to_writer(ScriptSafe(&mut out), &rows);
+        assert!(written.is_ok());
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"["\u003c/script>","a\u003cb\u003c\u003cc","\u003c"]"#
+        );
     }
 }
