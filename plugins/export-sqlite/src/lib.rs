@@ -211,6 +211,14 @@ impl Exporter for Sqlite {
             )
             .map_err(|error| sql_error(&error))?;
         if self.indexes_deferred {
+            // Each index is built by sorting its whole table. The sort spills what does not
+            // fit in the page cache to temporary files, which `temp_store = MEMORY` would keep
+            // in memory: peak memory would grow with the corpus (by 130 MB at 100,000
+            // articles). The pending full-text rows, the one use of memory temp storage, are
+            // all written by now; changing `temp_store` drops their empty table.
+            connection
+                .pragma_update(None, "temp_store", "FILE")
+                .map_err(|error| sql_error(&error))?;
             // The schema creates what is missing: the indexes dropped at open.
             connection
                 .execute_batch(&format!("BEGIN; {SCHEMA} COMMIT;"))
