@@ -238,7 +238,7 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
         let source = shared_bbc().unwrap_or_else(|| root().join("samples"));
         let large = scratch.join("large.jsonl");
         let started = Instant::now();
-        let (n_records, bytes) = generate_large(&source, &large, large_mb * 1_000_000)?;
+        let (n_records, bytes) = generate_large(&source, &large, large_mb * 1_000_000, false)?;
         println!(
             "bench: generated {n_records} records, {:.0} MB, from {} in {:.1} s",
             bytes as f64 / 1e6,
@@ -262,6 +262,7 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
     let mut export = None;
     let mut boundary = None;
     let mut built_in = None;
+    let mut names = None;
     if options.corpora.is_empty() {
         let (name, path) = corpora.last().cloned().unwrap_or_default();
         let one_thread = |pipeline: &str, label: &str, plugins: Option<&Path>| -> Result<Row> {
@@ -316,6 +317,9 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
         );
         print_progress(Some(&built_in_row));
         built_in = Some((measured, built_in_row));
+        if options.large_mb.is_some() {
+            names = Some(built_in_on_new_names(binary, scratch, threads)?);
+        }
     }
     let mut table = render(&rows, options);
     if let Some(export) = &export {
@@ -326,6 +330,9 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
     }
     if let Some((measured, built_in)) = &built_in {
         table.push_str(&render_built_in(measured, built_in));
+        if let Some(names) = &names {
+            table.push_str(&render_names(built_in, names));
+        }
     }
     let targets = targets(&rows, export.as_ref(), boundary.as_ref());
     table.push_str(&render_targets(&targets));
@@ -335,6 +342,7 @@ fn measure(options: &Options, binary: &Path, scratch: &Path, probe: &Path) -> Re
         export.as_ref(),
         boundary.as_ref(),
         built_in.as_ref(),
+        names.as_ref(),
         &targets,
     );
     println!("{json}");
@@ -564,6 +572,57 @@ fn render_built_in(measured: &Row, built_in: &Row) -> String {
     )
 }
 
+/// Size of the generated corpus with a new name in every copy: about 100,000 articles.
+const NAMES_MB: u64 = 230;
+
+/// Runs the built-in pipeline once on a generated corpus that keeps naming new people, places
+/// and organisations ([`generate_large`] with new names), at `threads`: the memory its
+/// exporters' tables and indexes take where names do not repeat.
+fn built_in_on_new_names(binary: &Path, scratch: &Path, threads: usize) -> Result<Row> {
+    let source = shared_bbc().unwrap_or_else(|| root().join("samples"));
+    let corpus = scratch.join("names.jsonl");
+    let (n_records, bytes) = generate_large(&source, &corpus, NAMES_MB * 1_000_000, true)?;
+    println!(
+        "bench: generated {n_records} records with new names, {:.0} MB",
+        bytes as f64 / 1e6
+    );
+    let sample = run_once(
+        binary,
+        &root().join(BUILT_IN_PIPELINE),
+        &corpus,
+        threads,
+        scratch,
+        None,
+    );
+    let _ = fs::remove_file(&corpus);
+    let _ = fs::remove_dir_all(scratch.join("out"));
+    let row = row(
+        &format!(
+            "new names ({:.2} GB, built-in pipeline)",
+            bytes as f64 / 1e9
+        ),
+        threads,
+        bytes,
+        &[sample?],
+    );
+    print_progress(Some(&row));
+    Ok(row)
+}
+
+fn render_names(built_in: &Row, names: &Row) -> String {
+    format!(
+        "
+Built-in pipeline on {} generated articles that keep naming new people, places and organisations (the BBC articles copied, each copy's capitalised words given a suffix of its own), {:.2} GB, at {} threads, one run: {:.0} articles/s, peak RSS {:.0} MB, {:.2}× its peak on {} (the report's tables keep at most `max_names` names; SQLite's page cache and index sorts are bounded by its settings).\n",
+        names.n_articles,
+        names.input_bytes as f64 / 1e9,
+        names.threads,
+        names.median(),
+        names.peak_rss as f64 / 1e6,
+        names.peak_rss as f64 / built_in.peak_rss.max(1) as f64,
+        built_in.corpus.trim_end_matches(" (built-in pipeline)"),
+    )
+}
+
 /// The probe's stage name.
 const PROBE_STAGE: &str = "classify:boundary-probe";
 
@@ -690,6 +749,7 @@ fn summary_json(
     export: Option<&Row>,
     boundary: Option<&Row>,
     built_in: Option<&(Row, Row)>,
+    names: Option<&Row>,
     targets: &[Target],
 ) -> String {
     let row_json = |row: &Row| {
@@ -722,6 +782,7 @@ fn summary_json(
                 ((paired_ratio(measured, built_in) * 1e3).round() / 1e3).into();
             json
         }),
+        "built_in_new_names": names.map(row_json),
         "targets": targets
             .iter()
             .map(|target| serde_json::json!({
@@ -821,7 +882,16 @@ fn article_files(path: &Path, found: &mut Vec<PathBuf>) {
 
 /// Writes JSON Lines records (title, text, a fresh id) cycling over the articles under
 /// `source` until `target_bytes` are written.
-fn generate_large(source: &Path, out: &Path, target_bytes: u64) -> Result<(u64, u64)> {
+/// Writes JSON Lines records of the articles under `source`, copied over and over with ids of
+/// their own, until `target_bytes`. With `new_names`, each copy after the first also gives its
+/// capitalised words a suffix of its own (see [`rename`]), so that the corpus keeps naming new
+/// people, places and organisations as a real one does, instead of the same ones again.
+fn generate_large(
+    source: &Path,
+    out: &Path,
+    target_bytes: u64,
+    new_names: bool,
+) -> Result<(u64, u64)> {
     let mut files = Vec::new();
     article_files(source, &mut files);
     let articles: Vec<(String, String)> = files
@@ -838,12 +908,17 @@ fn generate_large(source: &Path, out: &Path, target_bytes: u64) -> Result<(u64, 
     }
     let mut writer = BufWriter::with_capacity(1 << 20, fs::File::create(out)?);
     let (mut n_records, mut n_bytes) = (0u64, 0u64);
-    'outer: for copy in 0.. {
+    'outer: for copy in 0u64.. {
+        let suffix = if new_names {
+            copy_suffix(copy)
+        } else {
+            String::new()
+        };
         for (idx, (title, body)) in articles.iter().enumerate() {
             let record = serde_json::json!({
                 "id": format!("bench-{copy}-{idx}"),
-                "title": title,
-                "text": body,
+                "title": rename(title, &suffix),
+                "text": rename(body, &suffix),
             });
             let line = format!("{record}\n");
             writer.write_all(line.as_bytes())?;
@@ -856,4 +931,80 @@ fn generate_large(source: &Path, out: &Path, target_bytes: u64) -> Result<(u64, 
     }
     writer.flush()?;
     Ok((n_records, n_bytes))
+}
+
+/// The suffix of copy `copy`: none for the first, then a few lower-case consonants that spell
+/// the copy's number, so "Blair" becomes "Blairbd" in one copy and "Blairbf" in the next.
+fn copy_suffix(copy: u64) -> String {
+    const LETTERS: &[u8; 16] = b"bcdfghklmnprstvz";
+    let mut suffix = String::new();
+    let mut rest = copy;
+    while rest > 0 {
+        suffix.push(char::from(LETTERS[(rest % 16) as usize]));
+        rest /= 16;
+    }
+    suffix
+}
+
+/// `text` with `suffix` after every capitalised word of four letters or more ("Blair",
+/// "Reuters"; not "BBC", "The" or "McCain"): the names, and some sentence-initial words.
+fn rename(text: &str, suffix: &str) -> String {
+    if suffix.is_empty() {
+        return text.to_string();
+    }
+    let mut renamed = String::with_capacity(text.len() + text.len() / 8);
+    let mut rest = text;
+    let mut before: Option<char> = None;
+    while let Some(c) = rest.chars().next() {
+        if c.is_ascii_alphabetic() && !before.is_some_and(char::is_alphanumeric) {
+            let len = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let (word, after) = rest.split_at(len);
+            renamed.push_str(word);
+            let capitalised = word.len() >= 4
+                && word.starts_with(|c: char| c.is_ascii_uppercase())
+                && word[1..].bytes().all(|byte| byte.is_ascii_lowercase());
+            if capitalised && !after.starts_with(char::is_alphanumeric) {
+                renamed.push_str(suffix);
+            }
+            before = word.chars().last();
+            rest = after;
+        } else {
+            renamed.push(c);
+            before = Some(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    renamed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{copy_suffix, rename};
+
+    #[test]
+    fn every_copy_has_a_suffix_of_its_own() {
+        assert_eq!(copy_suffix(0), "");
+        let suffixes: std::collections::BTreeSet<String> = (1..5_000).map(copy_suffix).collect();
+        assert_eq!(suffixes.len(), 4_999);
+        assert!(
+            suffixes
+                .iter()
+                .all(|suffix| suffix.bytes().all(|b| b.is_ascii_lowercase()))
+        );
+    }
+
+    #[test]
+    fn capitalised_words_get_the_suffix_and_nothing_else_changes() {
+        let text =
+            "Tony Blair met BBC staff in Zürich. The McCain aide, Reuters said: “Annan’s plan”.";
+        assert_eq!(
+            rename(text, "bd"),
+            "Tonybd Blairbd met BBC staff in Zürich. The McCain aide, Reutersbd said: “Annanbd’s plan”."
+        );
+        assert_eq!(rename(text, ""), text);
+        // Letters glued to digits or other letters are not a word of their own.
+        assert_eq!(rename("2Blair éBlair Blair2", "bd"), "2Blair éBlair Blair2");
+    }
 }
