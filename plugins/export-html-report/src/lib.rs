@@ -16,14 +16,14 @@
 //! - article bodies, with their analysed view, are inlined for the first `max_inline_articles`
 //!   listed articles (default 2,000);
 //! - the tables of people, organisations, places, sources, languages and topics keep at most
-//!   `max_names` names each (default 20,000), by lossy counting ([`tally`]): counts are exact
+//!   `max_names` names each (default 20,000), by lossy counting (`tally.rs`): counts are exact
 //!   until a table fills, and the page says by how much they may be short once it has;
 //! - distinct counts (sources, people quoted) come from a HyperLogLog++ sketch once a table has
 //!   dropped names, and are marked as estimates.
 
 mod render;
 mod svg;
-pub mod tally;
+mod tally;
 
 use std::collections::BTreeMap;
 

@@ -119,10 +119,6 @@ impl<V: Rank> Tally<V> {
         self.entries.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// How many entries were dropped to make room; 0 means every count is exact.
     pub fn n_dropped(&self) -> u64 {
         self.n_dropped
