@@ -139,13 +139,8 @@ fn default_model_decodes_and_reads_the_seed_article_as_world() {
         ["business", "science-technology", "sports", "world"]
     );
     assert_distribution(&model.predict(""), 4);
-    let seed =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed-article.txt");
-    let Ok(text) = std::fs::read_to_string(&seed) else {
-        println!("skipped: {} not found", seed.display());
-        return;
-    };
-    let (headline, body) = text.split_once("\n\n").unwrap_or((text.as_str(), ""));
+    let text = include_str!("../../../samples/seed-article.txt");
+    let (headline, body) = text.split_once("\n\n").unwrap_or((text, ""));
     let paragraphs: Vec<String> = body.split("\n\n").map(str::to_owned).collect();
     assert_eq!(model.predict_article(headline, &paragraphs)[0].0, "world");
     assert_eq!(model.predict(headline)[0].0, "world");

@@ -240,7 +240,7 @@ fn spans_point_at_the_words() {
 
 #[test]
 fn seed_article() {
-    let seed = include_str!("../../../../../shared/seed-article.txt");
+    let seed = include_str!("../../../../samples/seed-article.txt");
     let mut article = article_of(&seed.split("\n\n").skip(1).collect::<Vec<_>>());
     crate::clean(&mut article);
     crate::analyze(&mut article, &crate::Options::default());
