@@ -283,7 +283,7 @@ fn source_phrase(para: &Para, lo: usize, last: usize) -> Option<Candidate> {
         || NOT_SOURCE_HEADS.contains(&head)
         || head.ends_with("ly")
         || head.chars().any(|c| c.is_ascii_digit())
-        || cues::PRONOUNS.iter().any(|(pronoun, _)| *pronoun == head)
+        || cues::pronoun(head).is_some()
         || cues::cue(head).is_some()
     {
         return None;
@@ -414,7 +414,7 @@ fn subject_before(doc: &Doc, paragraph: usize, lo: usize, cue_tok: usize) -> Opt
                 return Some(phrase);
             }
         }
-        if let Some(&(_, singular)) = cues::PRONOUNS.iter().find(|(pronoun, _)| *pronoun == word) {
+        if let Some((_, singular)) = cues::pronoun(word) {
             return Some(Candidate::Pronoun(tok_idx, singular));
         }
         if cues::RELATIVES.contains(&word) && word != "that" {
@@ -526,7 +526,7 @@ fn subject_after(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<
             return None;
         }
         let word = para.lower(tok_idx);
-        if let Some(&(_, singular)) = cues::PRONOUNS.iter().find(|(pronoun, _)| *pronoun == word) {
+        if let Some((_, singular)) = cues::pronoun(word) {
             return Some(Candidate::Pronoun(tok_idx, singular));
         }
         let mention = doc
@@ -644,7 +644,7 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
         Candidate::Pronoun(tok_idx, singular) => {
             let tok = &para.toks[tok_idx];
             let span = span_of(tok.start, tok.end);
-            let word = para.lower(tok_idx);
+            let word = cues::pronoun(para.lower(tok_idx)).map_or("", |(pronoun, _)| pronoun);
             if word == "i" {
                 return None;
             }
@@ -1163,29 +1163,28 @@ fn opening_subject(
     }
     let tok = &para.toks[first];
     let word = para.lower(first);
-    let (candidate, after) =
-        if let Some(&(_, singular)) = cues::PRONOUNS.iter().find(|(pronoun, _)| *pronoun == word) {
-            (Candidate::Pronoun(first, singular), first + 1)
-        } else if let Some(located) = doc
-            .mentions_in(paragraph, tok.start, tok.end)
-            .find(|located| located.start == tok.start)
-        {
-            if doc.kind(located.entity) == EntityKind::Place {
-                return None;
-            }
-            (
-                Candidate::Mention(located.entity, located.start, located.end),
-                para.tok_at(located.end),
-            )
-        } else if is_name_word(para, first) {
-            let mut last = first + 1;
-            while last < hi && is_name_word(para, last) {
-                last += 1;
-            }
-            (Candidate::Name(first, last), last)
-        } else {
+    let (candidate, after) = if let Some((_, singular)) = cues::pronoun(word) {
+        (Candidate::Pronoun(first, singular), first + 1)
+    } else if let Some(located) = doc
+        .mentions_in(paragraph, tok.start, tok.end)
+        .find(|located| located.start == tok.start)
+    {
+        if doc.kind(located.entity) == EntityKind::Place {
             return None;
-        };
+        }
+        (
+            Candidate::Mention(located.entity, located.start, located.end),
+            para.tok_at(located.end),
+        )
+    } else if is_name_word(para, first) {
+        let mut last = first + 1;
+        while last < hi && is_name_word(para, last) {
+            last += 1;
+        }
+        (Candidate::Name(first, last), last)
+    } else {
+        return None;
+    };
     Some((candidate, after))
 }
 

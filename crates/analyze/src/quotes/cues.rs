@@ -284,6 +284,23 @@ pub(crate) const PRONOUNS: &[(&str, bool)] = &[
     ("it", false),
 ];
 
+/// Endings of a contracted pronoun: "I'm", "she's", "they're", "we've", "he'd", "you'll".
+const CONTRACTIONS: &[&str] = &["m", "s", "re", "ve", "d", "ll"];
+
+/// The subject pronoun a lower-case word is, alone or contracted ("i'm", "she’s"): the pronoun
+/// of [`PRONOUNS`] and whether it is singular.
+pub(crate) fn pronoun(word: &str) -> Option<(&'static str, bool)> {
+    let head = match word.split_once(['\'', '’']) {
+        Some((head, ending)) if CONTRACTIONS.contains(&ending) => head,
+        Some(_) => return None,
+        None => word,
+    };
+    PRONOUNS
+        .iter()
+        .find(|(pronoun, _)| *pronoun == head)
+        .copied()
+}
+
 /// Relative pronouns: "Paul, who accused …": the speaker is the noun phrase before them.
 pub(crate) const RELATIVES: &[&str] = &["who", "which", "that"];
 

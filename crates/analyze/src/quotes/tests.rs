@@ -154,6 +154,11 @@ const CASES: &[Case] = &[
         expected: &[],
     },
     Case {
+        name: "a contracted I is the interviewee, no name",
+        paragraphs: &["And I’m like, “That’s okay. I still love him.”"],
+        expected: &[(D, "That’s okay. I still love him.", "")],
+    },
+    Case {
         name: "unknown speaker stays null",
         paragraphs: &["“Nobody knows what happens next in this race.”"],
         expected: &[(D, "Nobody knows what happens next in this race.", "")],
@@ -236,6 +241,24 @@ fn spans_point_at_the_words() {
             .iter()
             .any(|entity| entity.id == speaker.entity)
     );
+}
+
+#[test]
+fn a_contracted_pronoun_resolves_as_the_pronoun() {
+    let speakers = |cue: &str| -> Vec<String> {
+        let mut article = article_of(&[
+            "Maria Lopez, the mayor of Riverton, opened the meeting on Monday.",
+            &format!("“We will win this vote,” {cue}."),
+        ]);
+        crate::analyze(&mut article, &crate::Options::default());
+        quotes_of(&article)
+            .into_iter()
+            .map(|(_, _, speaker)| speaker)
+            .collect()
+    };
+    assert_eq!(speakers("she said"), ["Maria Lopez"]);
+    assert_eq!(speakers("she’d said"), ["Maria Lopez"]);
+    assert_eq!(speakers("she's said"), ["Maria Lopez"]);
 }
 
 #[test]
