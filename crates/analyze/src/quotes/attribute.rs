@@ -903,27 +903,40 @@ fn lead_name(doc: &Doc, paragraph: usize, lo: usize, hi: usize) -> Option<(Candi
     if first >= hi || !tok.word {
         return None;
     }
-    let (candidate, after) = if let Some(located) = doc
+    let (candidate, after) = mention_or_name(doc, paragraph, first, hi)?;
+    (para.punct(after) == Some(',')).then_some((candidate, after))
+}
+
+/// The entity mention, or else the run of name words before `hi`, that starts at token
+/// `first`, and the token after it; `None` for a place or anything else.
+fn mention_or_name(
+    doc: &Doc,
+    paragraph: usize,
+    first: usize,
+    hi: usize,
+) -> Option<(Candidate, usize)> {
+    let para = &doc.paras[paragraph];
+    let tok = para.toks.get(first)?;
+    if let Some(located) = doc
         .mentions_in(paragraph, tok.start, tok.end)
         .find(|located| located.start == tok.start)
     {
         if doc.kind(located.entity) == EntityKind::Place {
             return None;
         }
-        (
+        return Some((
             Candidate::Mention(located.entity, located.start, located.end),
             para.tok_at(located.end),
-        )
-    } else if is_name_word(para, first) {
-        let mut last = first + 1;
-        while last < hi && is_name_word(para, last) {
-            last += 1;
-        }
-        (Candidate::Name(first, last), last)
-    } else {
+        ));
+    }
+    if !is_name_word(para, first) {
         return None;
-    };
-    (para.punct(after) == Some(',')).then_some((candidate, after))
+    }
+    let mut last = first + 1;
+    while last < hi && is_name_word(para, last) {
+        last += 1;
+    }
+    Some((Candidate::Name(first, last), last))
 }
 
 /// Attribution from the words after a quote's closing mark: "…,” Putin told Guterres",
@@ -1161,29 +1174,11 @@ fn opening_subject(
     if first + 1 >= hi {
         return None;
     }
-    let tok = &para.toks[first];
     let word = para.lower(first);
     let (candidate, after) = if let Some((_, singular)) = cues::pronoun(word) {
         (Candidate::Pronoun(first, singular), first + 1)
-    } else if let Some(located) = doc
-        .mentions_in(paragraph, tok.start, tok.end)
-        .find(|located| located.start == tok.start)
-    {
-        if doc.kind(located.entity) == EntityKind::Place {
-            return None;
-        }
-        (
-            Candidate::Mention(located.entity, located.start, located.end),
-            para.tok_at(located.end),
-        )
-    } else if is_name_word(para, first) {
-        let mut last = first + 1;
-        while last < hi && is_name_word(para, last) {
-            last += 1;
-        }
-        (Candidate::Name(first, last), last)
     } else {
-        return None;
+        mention_or_name(doc, paragraph, first, hi)?
     };
     Some((candidate, after))
 }
