@@ -614,16 +614,15 @@ fn built_in_on_new_names(binary: &Path, scratch: &Path, threads: usize) -> Resul
 }
 
 fn render_names(built_in: &Row, names: &Row) -> String {
+    let corpus = built_in.corpus.trim_end_matches(" (built-in pipeline)");
     format!(
-        "
-Built-in pipeline on {} generated articles that keep naming new people, places and organisations (the BBC articles copied, each copy's capitalised words given a suffix of its own), {:.2} GB, at {} threads, one run: {:.0} articles/s, peak RSS {:.0} MB, {:.2}× its peak on {} (the report's tables keep at most `max_names` names; SQLite's page cache and index sorts are bounded by its settings).\n",
+        "\nBuilt-in pipeline on {} generated articles that keep naming new people, places and organisations (the {corpus} articles copied, each copy's capitalised words given a suffix of its own), {:.2} GB, at {} threads, one run: {:.0} articles/s, peak RSS {:.0} MB, {:.2}× its peak on {corpus} (the report's tables keep at most `max_names` names; SQLite's page cache and index sorts are bounded by its settings).\n",
         names.n_articles,
         names.input_bytes as f64 / 1e9,
         names.threads,
         names.median(),
         names.peak_rss as f64 / 1e6,
         names.peak_rss as f64 / built_in.peak_rss.max(1) as f64,
-        built_in.corpus.trim_end_matches(" (built-in pipeline)"),
     )
 }
 
@@ -937,8 +936,9 @@ fn generate_large(
     Ok((n_records, n_bytes))
 }
 
-/// The suffix of copy `copy`: none for the first, then a few lower-case consonants that spell
-/// the copy's number, so "Blair" becomes "Blairbd" in one copy and "Blairbf" in the next.
+/// The suffix of copy `copy`: none for the first, then lower-case consonants that spell the
+/// copy's number in base 16, lowest digit first, so "Blair" stays "Blair" in the first copy and
+/// becomes "Blairc" in the second, "Blaird" in the third and "Blairbc" in the seventeenth.
 fn copy_suffix(copy: u64) -> String {
     const LETTERS: &[u8; 16] = b"bcdfghklmnprstvz";
     let mut suffix = String::new();
@@ -990,6 +990,10 @@ mod tests {
     #[test]
     fn every_copy_has_a_suffix_of_its_own() {
         assert_eq!(copy_suffix(0), "");
+        assert_eq!(
+            [copy_suffix(1), copy_suffix(2), copy_suffix(16)],
+            ["c", "d", "bc"]
+        );
         let suffixes: std::collections::BTreeSet<String> = (1..5_000).map(copy_suffix).collect();
         assert_eq!(suffixes.len(), 4_999);
         assert!(
