@@ -334,6 +334,28 @@ fn is_honorific(para: &Para, tok_idx: usize) -> bool {
     cues::HONORIFICS.contains(&para.lower(tok_idx))
 }
 
+/// True when the run of tokens `first..last` is titles alone ("Mr", "President"), naming
+/// nobody. A title's word after a personal title ("Mr. King", "Mr.
+/// Prince") is a surname, and so is a last word that is the name of someone already known
+/// ("King" once "Charlie King" is).
+fn is_title_only(doc: &Doc, para: &Para, first: usize, last: usize) -> bool {
+    let mut words = (first..last).filter(|&idx| para.toks[idx].word);
+    let Some(mut last_word) = words.next() else {
+        return true;
+    };
+    let mut before_last = None;
+    for idx in words {
+        before_last = Some(last_word);
+        last_word = idx;
+    }
+    let titles_only = (first..last).all(|idx| !para.toks[idx].word || is_honorific(para, idx));
+    titles_only
+        && !before_last.is_some_and(|idx| cues::PERSONAL_TITLES.contains(&para.lower(idx)))
+        && doc
+            .find_named(&para.text(para.toks[last_word].start, para.toks[last_word].end))
+            .is_none()
+}
+
 /// The subject of a cue: the nearest noun phrase before the cue within `lo..cue_tok` that can
 /// speak, as a candidate.
 fn subject_before(doc: &Doc, paragraph: usize, lo: usize, cue_tok: usize) -> Option<Candidate> {
@@ -453,7 +475,35 @@ fn subject_before(doc: &Doc, paragraph: usize, lo: usize, cue_tok: usize) -> Opt
                 tok_idx = first;
                 continue;
             }
-            return Some(Candidate::Name(first, tok_idx + 1));
+            if !is_title_only(doc, para, first, tok_idx + 1) {
+                if first == tok_idx && cues::is_group_noun(word) {
+                    // "Analysts said", "the MPs said": a group, not a person.
+                    let with_determiner = first > lo
+                        && para.toks[first - 1].word
+                        && DETERMINERS.contains(&para.lower(first - 1));
+                    let phrase_start = if with_determiner { first - 1 } else { first };
+                    return Some(Candidate::Phrase(phrase_start, tok_idx + 1));
+                }
+                return Some(Candidate::Name(first, tok_idx + 1));
+            }
+            // Titles alone name nobody: "Mr" before "Kok's report" is passed over, "The
+            // President said" is a role (below). But "Mr. Trump tries": a capitalised word
+            // after a personal title is a surname even where it failed the name-word test.
+            if cues::PERSONAL_TITLES.contains(&word) {
+                let mut next = tok_idx + 1;
+                while para.punct(next) == Some('.') {
+                    next += 1;
+                }
+                // Not a surname already passed over as a modifier ("Mr Kok's report").
+                if next < cue_tok
+                    && let Some(after) = para.toks.get(next)
+                    && after.word
+                    && after.capitalized
+                    && !is_modifier(para, doc, para.toks[first].start, after.end)
+                {
+                    return Some(Candidate::Name(first, next + 1));
+                }
+            }
         }
         if cues::ROLE_NOUNS.contains(&word.trim_end_matches('s')) {
             // Walk back to the determiner.
@@ -618,14 +668,25 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
             span: span_of(start, end),
             how: "name",
         }),
-        Candidate::Name(first, last) => {
-            let mut first = first;
+        Candidate::Name(run_first, last) => {
+            let mut first = run_first;
             while first + 1 < last && (is_honorific(para, first) || para.punct(first) == Some('.'))
             {
                 first += 1;
             }
+            if is_title_only(doc, para, run_first, last) {
+                // "said Mr.": nobody named.
+                return None;
+            }
             let start = para.toks[first].start;
             let end = para.toks[last - 1].end;
+            if last == first + 1 && cues::is_group_noun(para.lower(first)) {
+                return Some(Who {
+                    entity: None,
+                    span: span_of(start, end),
+                    how: "phrase",
+                });
+            }
             let name = para.text(start, end);
             let name = name.trim_end_matches(['’', '\'']).to_string();
             let kind = if looks_like_organization(&name) {
@@ -932,9 +993,17 @@ fn mention_or_name(
     if !is_name_word(para, first) {
         return None;
     }
+    // "Mr. Trump": the period of an abbreviated title stays inside the name.
     let mut last = first + 1;
-    while last < hi && is_name_word(para, last) {
+    while last < hi
+        && (is_name_word(para, last)
+            || para.punct(last) == Some('.') && is_honorific(para, last - 1))
+    {
         last += 1;
+    }
+    // "Mr. Trump's penchant": the name only qualifies the subject.
+    if is_modifier(para, doc, tok.start, para.toks[last - 1].end) {
+        return None;
     }
     Some((Candidate::Name(first, last), last))
 }

@@ -304,6 +304,12 @@ pub(crate) fn pronoun(word: &str) -> Option<(&'static str, bool)> {
 /// Relative pronouns: "Paul, who accused …": the speaker is the noun phrase before them.
 pub(crate) const RELATIVES: &[&str] = &["who", "which", "that"];
 
+/// Honorifics that only ever stand before a name: the capitalised word after one is a
+/// surname, even a word that is also a title ("Mr. King", "Mr. Prince").
+pub(crate) const PERSONAL_TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "prof", "rev", "sir", "dame", "lord", "lady",
+];
+
 /// Honorifics that precede a name and are not part of it.
 pub(crate) const HONORIFICS: &[&str] = &[
     "mr",
@@ -465,6 +471,81 @@ pub(crate) const NOT_NAMES: &[&str] = &[
     "over",
     "under",
 ];
+
+/// Nouns for a group of speakers: capitalised at the start of a sentence ("Analysts said",
+/// "Police said") or as an abbreviation ("MPs"), they look like names but name nobody. A
+/// speaker so named is a phrase, not a person.
+const GROUP_NOUNS: &[&str] = &[
+    "academics",
+    "activists",
+    "advisers",
+    "advisors",
+    "aides",
+    "analysts",
+    "attorneys",
+    "authorities",
+    "bosses",
+    "brokers",
+    "campaigners",
+    "commentators",
+    "councillors",
+    "critics",
+    "dealers",
+    "delegates",
+    "demonstrators",
+    "detectives",
+    "diplomats",
+    "doctors",
+    "economists",
+    "employees",
+    "executives",
+    "experts",
+    "forecasters",
+    "historians",
+    "insiders",
+    "inspectors",
+    "investigators",
+    "investors",
+    "lawmakers",
+    "lawyers",
+    "legislators",
+    "meps",
+    "militants",
+    "ministers",
+    "mps",
+    "negotiators",
+    "observers",
+    "officers",
+    "officials",
+    "opponents",
+    "organisers",
+    "organizers",
+    "police",
+    "pollsters",
+    "prosecutors",
+    "protesters",
+    "rebels",
+    "regulators",
+    "rescuers",
+    "researchers",
+    "residents",
+    "scientists",
+    "shareholders",
+    "sources",
+    "staff",
+    "strategists",
+    "supporters",
+    "traders",
+    "unions",
+    "voters",
+    "witnesses",
+    "workers",
+];
+
+/// True for a lowercase noun of [`GROUP_NOUNS`].
+pub(crate) fn is_group_noun(lower: &str) -> bool {
+    GROUP_NOUNS.contains(&lower)
+}
 
 /// A lowercase word of [`NOT_NAMES`], or a weekday or month name.
 pub(crate) fn is_not_a_name(lower: &str) -> bool {

@@ -338,7 +338,8 @@ impl<'a> Doc<'a> {
     /// The entity a written name refers to, creating one when none does: the fallback for
     /// names the entity recogniser missed. A surname alone joins a known person of that
     /// surname.
-    pub fn entity_for_name(&mut self, name: &str, span: Span, kind: EntityKind) -> usize {
+    /// The entity that `name` names: by its name or an alias, or a person by surname alone.
+    pub fn find_named(&self, name: &str) -> Option<usize> {
         let matches = |entity: &Entity| {
             entity.name == name
                 || entity.aliases.iter().any(|alias| alias == name)
@@ -346,7 +347,11 @@ impl<'a> Doc<'a> {
                     && !name.contains(' ')
                     && entity.name.rsplit(' ').next() == Some(name)
         };
-        let found = self.base.iter().chain(self.extra.iter()).position(matches);
+        self.base.iter().chain(self.extra.iter()).position(matches)
+    }
+
+    pub fn entity_for_name(&mut self, name: &str, span: Span, kind: EntityKind) -> usize {
+        let found = self.find_named(name);
         let mention = Mention {
             text: name.to_string(),
             span,

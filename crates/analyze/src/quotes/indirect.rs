@@ -665,12 +665,30 @@ fn stance(
     let speaker = attribute::subject_of_cue(doc, paragraph, start, subject_end, verb + 1, start)?;
     // A stance verb has no speech in it, so its subject must be someone who can hold a view:
     // "a Republican critic … who accused" is not spoken by "Republican".
-    let holds_views = speaker.0.entity.is_some_and(|entity| {
-        matches!(
+    // So can a group ("Critics accuse …", "Voters want …").
+    let holds_views = match speaker.0.entity {
+        Some(entity) => matches!(
             doc.kind(entity),
             EntityKind::Person | EntityKind::Organization
-        )
-    });
+        ),
+        None => {
+            // A short phrase headed by a group noun: "Voters", "her aides", "both unions";
+            // not "including lawmakers" or a longer run that only ends in one.
+            let span = speaker.0.span;
+            let para = &doc.paras[span.paragraph];
+            let (first, end) = (para.tok_at(span.start), para.tok_at(span.end));
+            let words = (first..end).filter(|&idx| para.toks[idx].word);
+            end > first
+                && words.clone().count() <= 3
+                && words.clone().all(|idx| {
+                    !matches!(
+                        para.lower(idx),
+                        "including" | "whom" | "who" | "when" | "and" | "or" | "of" | "as"
+                    )
+                })
+                && super::cues::is_group_noun(para.lower(end - 1))
+        }
+    };
     if !holds_views {
         return None;
     }

@@ -11,8 +11,10 @@
 //!
 //! Speakers are entities of the article (`analyze` runs this last, after entities). When no
 //! entity covers a name that the grammar of the sentence makes a speaker, a new entity is added
-//! for it, so every [`EntityRef`] points at an entity. When the text does not say who spoke,
-//! the speaker is `None`: no guess is dressed as a fact.
+//! for it, so every [`EntityRef`] points at an entity. A group ("officials", "Analysts said",
+//! "the MPs") or a title alone ("Mr" before "Kok's report") is no entity: a group is the
+//! quote's [`Quote::source`], a phrase without a speaker. When the text does not say who
+//! spoke, the speaker is `None`: no guess is dressed as a fact.
 //!
 //! Short quoted phrases with no cue and no speaker nearby ("the “undercard” debate") are scare
 //! quotes or titles, not quotations, and are left out.

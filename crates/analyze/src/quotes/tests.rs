@@ -159,6 +159,26 @@ const CASES: &[Case] = &[
         expected: &[(D, "That’s okay. I still love him.", "")],
     },
     Case {
+        name: "a capitalised group noun is no person",
+        paragraphs: &["Analysts said the growth in new jobs was weaker than expected."],
+        expected: &[(I, "the growth in new jobs was weaker than expected", "")],
+    },
+    Case {
+        name: "a title before a possessive names nobody",
+        paragraphs: &["As Mr Kok’s report noted: “The ink had scarcely dried.”"],
+        expected: &[(D, "The ink had scarcely dried.", "")],
+    },
+    Case {
+        name: "a surname after Mr. is a name, even a title's word",
+        paragraphs: &["“It is particularly risky,” Mr. Prince said."],
+        expected: &[(D, "It is particularly risky,", "Prince")],
+    },
+    Case {
+        name: "Mr. and a surname open the sentence",
+        paragraphs: &["Mr. Trump tries it, alternately shouting “Get them out of here.”"],
+        expected: &[(D, "Get them out of here.", "Trump")],
+    },
+    Case {
         name: "unknown speaker stays null",
         paragraphs: &["“Nobody knows what happens next in this race.”"],
         expected: &[(D, "Nobody knows what happens next in this race.", "")],
@@ -259,6 +279,25 @@ fn a_contracted_pronoun_resolves_as_the_pronoun() {
     assert_eq!(speakers("she said"), ["Maria Lopez"]);
     assert_eq!(speakers("she’d said"), ["Maria Lopez"]);
     assert_eq!(speakers("she's said"), ["Maria Lopez"]);
+}
+
+#[test]
+fn groups_and_titles_make_no_entities() {
+    let mut article = article_of(&[
+        "Analysts said the growth in new jobs was weaker than expected.",
+        "The MPs said the regulator should have more power.",
+        "Critics accuse the board of throwing away a lead.",
+    ]);
+    find_quotes(&mut article);
+    assert!(article.entities.is_empty(), "{:?}", article.entities);
+    let sources: Vec<&str> = article
+        .quotes
+        .iter()
+        .filter_map(|quote| Some(quote.source.as_ref()?.text.as_str()))
+        .collect();
+    // A group holds views, so a stance verb after one is an attribution too.
+    assert_eq!(sources, ["Analysts", "The MPs", "Critics"]);
+    assert!(article.quotes.iter().all(|quote| quote.speaker.is_none()));
 }
 
 #[test]
