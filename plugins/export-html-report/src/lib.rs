@@ -328,7 +328,14 @@ impl Corpus {
             }
         }
         for quote in &article.quotes {
-            let Some(speaker) = &quote.speaker else {
+            // The people table and its "people quoted" card count people: not the
+            // organisations that speak too ("Labour said", "Microsoft said").
+            let Some(speaker) = quote.speaker.as_ref().filter(|speaker| {
+                article
+                    .entities
+                    .iter()
+                    .any(|entity| entity.id == speaker.entity && entity.kind == EntityKind::Person)
+            }) else {
                 continue;
             };
             self.distinct_speakers.insert(&speaker.name);
@@ -476,6 +483,34 @@ mod tests {
         assert!(people.contains("head of US diplomacy"));
         // Text from articles cannot become markup.
         assert!(page.contains("&lt;b&gt;here&lt;/b&gt; &amp; there"));
+    }
+
+    #[test]
+    fn only_people_count_as_quoted_people() {
+        let mut article: serde_json::Value = ok(serde_json::from_str(&fixture()[0]));
+        let quoted_people = |page: &str| {
+            let card = r#"</div><div class="label">people quoted"#;
+            let end = page.find(card).unwrap_or(0);
+            let start = page[..end].rfind('>').map_or(0, |idx| idx + 1);
+            page[start..end].to_string()
+        };
+        let before = report_of(&[article.to_string()], "{}");
+        assert!(before.contains("Vladimir Putin"));
+        // The same article with Putin's entity an organisation: its quotes leave the table.
+        for entity in article["entities"].as_array_mut().into_iter().flatten() {
+            if entity["name"] == "Vladimir Putin" {
+                entity["kind"] = "organization".into();
+            }
+        }
+        let after = report_of(&[article.to_string()], "{}");
+        let people = &after[after.find("id=\"people\"").unwrap_or(0)..];
+        let people = &people[..people.find("</section>").unwrap_or(people.len())];
+        assert!(!people.contains("Vladimir Putin"), "{people}");
+        let (before, after) = (quoted_people(&before), quoted_people(&after));
+        assert_eq!(
+            before.parse::<u32>().ok().map(|n| n - 1),
+            after.parse::<u32>().ok()
+        );
     }
 
     #[test]
