@@ -561,6 +561,34 @@ fn is_modifier(para: &Para, _doc: &Doc, start: usize, end: usize) -> bool {
     possessive || after_preposition
 }
 
+/// The token after a possessive name spanning `start..end` ("Gartner's", "Microsoft’s"), or
+/// `None` when the name is not possessive. A bare apostrophe after a name is not taken for
+/// one: it may close a quotation.
+fn after_possessive(para: &Para, start: usize, end: usize) -> Option<usize> {
+    let last = para.tok_at(end).checked_sub(1)?;
+    if last < para.tok_at(start) {
+        return None;
+    }
+    let lower = para.lower(last);
+    if lower.ends_with("'s") || lower.ends_with("’s") {
+        return Some(last + 1);
+    }
+    // The apostrophe and the "s" as tokens of their own.
+    let s_tok = last + 2;
+    (matches!(para.punct(last + 1), Some('\'' | '’'))
+        && para.toks.get(s_tok).is_some_and(|tok| tok.word)
+        && para.lower(s_tok) == "s")
+        .then_some(s_tok + 1)
+}
+
+/// True when a name word comes within the next few words from `from`, before `hi` and before
+/// any punctuation: "Gartner's principal analyst Kobita Desai".
+fn name_within(para: &Para, from: usize, hi: usize) -> bool {
+    (from..hi.min(para.toks.len()).min(from + 4))
+        .take_while(|&idx| para.toks[idx].word)
+        .any(|idx| is_name_word(para, idx))
+}
+
 /// The speaker named right after a cue ("said Blinken", "according to the minister").
 fn subject_after(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<Candidate> {
     let para = &doc.paras[paragraph];
@@ -585,6 +613,14 @@ fn subject_after(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<
         if let Some(located) = mention {
             if doc.kind(located.entity) == EntityKind::Place && n_words > 1 {
                 return None;
+            }
+            if let Some(next) = after_possessive(para, located.start, located.end)
+                && name_within(para, next, hi)
+            {
+                // "said Gartner's principal analyst Kobita Desai": the speaker comes later
+                // (but "according to Politico's analysis" is Politico's).
+                tok_idx = next;
+                continue;
             }
             return Some(Candidate::Mention(
                 located.entity,
@@ -622,6 +658,13 @@ fn subject_after(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<
             while first + 1 < last && (is_honorific(para, first) || para.punct(first) == Some('.'))
             {
                 first += 1;
+            }
+            if let Some(next) =
+                after_possessive(para, para.toks[tok_idx].start, para.toks[last - 1].end)
+                && name_within(para, next, hi)
+            {
+                tok_idx = next;
+                continue;
             }
             if is_name_word(para, first) {
                 return Some(Candidate::Name(first, last));

@@ -179,6 +179,11 @@ const CASES: &[Case] = &[
         expected: &[(D, "Get them out of here.", "Trump")],
     },
     Case {
+        name: "a possessive after the cue qualifies the speaker",
+        paragraphs: &["“The market is huge,” said Gartner’s principal analyst Kobita Desai."],
+        expected: &[(D, "The market is huge,", "Kobita Desai")],
+    },
+    Case {
         name: "unknown speaker stays null",
         paragraphs: &["“Nobody knows what happens next in this race.”"],
         expected: &[(D, "Nobody knows what happens next in this race.", "")],
