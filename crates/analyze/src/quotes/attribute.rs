@@ -732,7 +732,7 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
             }
             let name = para.text(start, end);
             let name = name.trim_end_matches(['’', '\'']).to_string();
-            let kind = if looks_like_organization(&name) {
+            let kind = if looks_like_organization(&name) || speaks_as_it(para, last) {
                 EntityKind::Organization
             } else {
                 EntityKind::Person
@@ -807,6 +807,23 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
             how: "phrase",
         }),
     }
+}
+
+/// True when the name ending before token `after` is followed by a cue whose clause speaks
+/// of the speaker as "it": "Sony has said it wanted …", "Yukos argued that it had …". A
+/// person is not "it"; a company, a party or a government is.
+fn speaks_as_it(para: &Para, after: usize) -> bool {
+    let Some(cue) = (after..para.toks.len().min(after + 4))
+        .take_while(|&idx| para.toks[idx].word)
+        .find(|&idx| para.cue(idx).is_some())
+    else {
+        return false;
+    };
+    let mut next = cue + 1;
+    if para.toks.get(next).is_some_and(|tok| tok.word) && para.lower(next) == "that" {
+        next += 1;
+    }
+    para.toks.get(next).is_some_and(|tok| tok.word) && matches!(para.lower(next), "it" | "its")
 }
 
 fn looks_like_organization(name: &str) -> bool {

@@ -383,6 +383,16 @@ impl<'a> Doc<'a> {
         if entity_idx >= self.base.len() {
             let extra_idx = entity_idx - self.base.len();
             let entity = &mut self.extra[extra_idx];
+            // A name this attributor made a person for want of evidence, now spoken of as
+            // an organisation ("Sony said …", then "Sony has said it …").
+            // Not a person found by surname alone ("Stringer said it" is no evidence about
+            // Howard Stringer).
+            if kind == EntityKind::Organization
+                && entity.kind == EntityKind::Person
+                && (entity.name == name || entity.aliases.iter().any(|alias| alias == name))
+            {
+                entity.kind = EntityKind::Organization;
+            }
             if entity.name != name && !entity.aliases.iter().any(|alias| alias == name) {
                 entity.aliases.push(name.to_string());
             }

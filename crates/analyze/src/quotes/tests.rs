@@ -306,6 +306,36 @@ fn groups_and_titles_make_no_entities() {
 }
 
 #[test]
+fn a_speaker_spoken_of_as_it_is_an_organisation() {
+    let kinds = |paragraphs: &[&str]| -> Vec<(String, article::EntityKind)> {
+        let mut article = article_of(paragraphs);
+        find_quotes(&mut article);
+        article
+            .entities
+            .iter()
+            .map(|entity| (entity.name.clone(), entity.kind))
+            .collect()
+    };
+    use article::EntityKind::{Organization, Person};
+    assert_eq!(
+        kinds(&["Zantor said it would appeal against the ruling."]),
+        [("Zantor".to_string(), Organization)]
+    );
+    // The first quote made a person of the name; the second shows it is not one.
+    assert_eq!(
+        kinds(&[
+            "Zantor said the ruling was wrong.",
+            "Zantor has said that it would appeal against the ruling.",
+        ]),
+        [("Zantor".to_string(), Organization)]
+    );
+    assert_eq!(
+        kinds(&["Zantor said she would appeal against the ruling."]),
+        [("Zantor".to_string(), Person)]
+    );
+}
+
+#[test]
 fn seed_article() {
     let seed = include_str!("../../../../samples/seed-article.txt");
     let mut article = article_of(&seed.split("\n\n").skip(1).collect::<Vec<_>>());
