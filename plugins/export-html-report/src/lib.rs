@@ -506,11 +506,9 @@ mod tests {
         let people = &after[after.find("id=\"people\"").unwrap_or(0)..];
         let people = &people[..people.find("</section>").unwrap_or(people.len())];
         assert!(!people.contains("Vladimir Putin"), "{people}");
-        let (before, after) = (quoted_people(&before), quoted_people(&after));
-        assert_eq!(
-            before.parse::<u32>().ok().map(|n| n - 1),
-            after.parse::<u32>().ok()
-        );
+        let before: u32 = ok(quoted_people(&before).parse());
+        let after: u32 = ok(quoted_people(&after).parse());
+        assert_eq!(after + 1, before, "one person fewer quoted");
     }
 
     #[test]

@@ -335,9 +335,9 @@ fn is_honorific(para: &Para, tok_idx: usize) -> bool {
 }
 
 /// True when the run of tokens `first..last` is titles alone ("Mr", "President"), naming
-/// nobody. A title's word after a personal title ("Mr. King", "Mr.
-/// Prince") is a surname, and so is a last word that is the name of someone already known
-/// ("King" once "Charlie King" is).
+/// nobody. A title's word after a personal title ("Mr. King", "Mr. Prince") is a surname, and
+/// so is a last word that is the name of someone already known ("King" once "Charlie King"
+/// is).
 fn is_title_only(doc: &Doc, para: &Para, first: usize, last: usize) -> bool {
     let mut words = (first..last).filter(|&idx| para.toks[idx].word);
     let Some(mut last_word) = words.next() else {

@@ -335,9 +335,6 @@ impl<'a> Doc<'a> {
             .copied()
     }
 
-    /// The entity a written name refers to, creating one when none does: the fallback for
-    /// names the entity recogniser missed. A surname alone joins a known person of that
-    /// surname.
     /// The entity that `name` names: by its name or an alias, or a person by surname alone.
     pub fn find_named(&self, name: &str) -> Option<usize> {
         let matches = |entity: &Entity| {
@@ -350,6 +347,9 @@ impl<'a> Doc<'a> {
         self.base.iter().chain(self.extra.iter()).position(matches)
     }
 
+    /// The entity a written name refers to, creating one when none does: the fallback for
+    /// names the entity recogniser missed. A surname alone joins a known person of that
+    /// surname.
     pub fn entity_for_name(&mut self, name: &str, span: Span, kind: EntityKind) -> usize {
         let found = self.find_named(name);
         let mention = Mention {
@@ -383,10 +383,9 @@ impl<'a> Doc<'a> {
         if entity_idx >= self.base.len() {
             let extra_idx = entity_idx - self.base.len();
             let entity = &mut self.extra[extra_idx];
-            // A name this attributor made a person for want of evidence, now spoken of as
-            // an organisation ("Sony said …", then "Sony has said it …").
-            // Not a person found by surname alone ("Stringer said it" is no evidence about
-            // Howard Stringer).
+            // A name this attributor made a person for want of evidence, now spoken of as an
+            // organisation ("Sony said …", then "Sony has said it …"); but not a person found
+            // by surname alone ("Stringer said it" is no evidence about Howard Stringer).
             if kind == EntityKind::Organization
                 && entity.kind == EntityKind::Person
                 && (entity.name == name || entity.aliases.iter().any(|alias| alias == name))
