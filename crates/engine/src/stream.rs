@@ -174,8 +174,10 @@ pub fn stream(
             source,
         })?;
         let results: Vec<OutputLine> = pool.install(|| {
+            // One line per task, for the reason given in `run`.
             chunk
                 .into_par_iter()
+                .with_max_len(1)
                 .map(|line| lines.process(line))
                 .collect()
         });
