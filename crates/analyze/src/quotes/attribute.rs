@@ -334,6 +334,19 @@ fn is_honorific(para: &Para, tok_idx: usize) -> bool {
     cues::HONORIFICS.contains(&para.lower(tok_idx))
 }
 
+/// One past the run of name words that starts at token `first`, before `hi`. The period of
+/// an abbreviated title stays inside the run: "Mr. Trump".
+fn name_run_end(para: &Para, first: usize, hi: usize) -> usize {
+    let mut last = first + 1;
+    while last < hi
+        && (is_name_word(para, last)
+            || para.punct(last) == Some('.') && is_honorific(para, last - 1))
+    {
+        last += 1;
+    }
+    last
+}
+
 /// True when the run of tokens `first..last` is titles alone ("Mr", "President"), naming
 /// nobody. A title's word after a personal title ("Mr. King", "Mr. Prince") is a surname, and
 /// so is a last word that is the name of someone already known ("King" once "Charlie King"
@@ -646,13 +659,7 @@ fn subject_after(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<
             return None;
         }
         if is_name_word(para, tok_idx) || is_honorific(para, tok_idx) && tok.capitalized {
-            let mut last = tok_idx + 1;
-            while last < para.toks.len()
-                && (is_name_word(para, last)
-                    || para.punct(last) == Some('.') && is_honorific(para, last - 1))
-            {
-                last += 1;
-            }
+            let last = name_run_end(para, tok_idx, para.toks.len());
             // Skip honorifics at the start of the run.
             let mut first = tok_idx;
             while first + 1 < last && (is_honorific(para, first) || para.punct(first) == Some('.'))
@@ -1053,14 +1060,7 @@ fn mention_or_name(
     if !is_name_word(para, first) {
         return None;
     }
-    // "Mr. Trump": the period of an abbreviated title stays inside the name.
-    let mut last = first + 1;
-    while last < hi
-        && (is_name_word(para, last)
-            || para.punct(last) == Some('.') && is_honorific(para, last - 1))
-    {
-        last += 1;
-    }
+    let last = name_run_end(para, first, hi);
     // "Mr. Trump's penchant": the name only qualifies the subject.
     if is_modifier(para, doc, tok.start, para.toks[last - 1].end) {
         return None;
