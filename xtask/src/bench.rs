@@ -23,16 +23,17 @@ use std::time::Instant;
 
 use crate::{Result, build, root};
 
-/// Runs per corpus and thread count. Seven rather than five: on a shared machine a slow spell
-/// can fall on a third of the runs, and the scaling ratio, a quotient of two noisy times, needs
-/// the more pairs.
-const DEFAULT_REPEAT: usize = 7;
+/// Runs per corpus and thread count. The scaling ratio, a quotient of two noisy times, needs
+/// many pairs on a shared machine: seven turns on BBC once gave 1.68× where 21 turns minutes
+/// later gave 1.85×, and seven benches of nearly the same code gave seven-turn medians from
+/// 1.68× to 1.92×. Fifteen turns add about two minutes to the bench.
+const DEFAULT_REPEAT: usize = 15;
 
 const USAGE: &str = "usage: cargo xtask bench [CORPUS...] [--repeat N] [--threads LIST] [--large-mb N | --no-large] [--config FILE]
 
   CORPUS          folders or files; default: samples/, ../shared/data/bbc (when present)
                   and a generated large corpus
-  --repeat N      runs per corpus and thread count (default 7); figures are medians
+  --repeat N      runs per corpus and thread count (default 15); figures are medians
   --threads LIST  comma-separated thread counts (default 1,2)
   --large-mb N    size of the generated corpus in MB (default 1024)
   --no-large      skip the generated corpora (the large one, and the one of new names
