@@ -26,7 +26,7 @@ use crate::{Result, build, root};
 /// Runs per corpus and thread count. The scaling ratio, a quotient of two noisy times, needs
 /// many pairs on a shared machine: seven turns on BBC once gave 1.68× where 21 turns minutes
 /// later gave 1.85×, and seven benches of nearly the same code gave seven-turn medians from
-/// 1.68× to 1.92×. Fifteen turns add about two minutes to the bench.
+/// 1.68× to 1.92×. Fifteen turns took the whole bench from 8.7 to 12.0 minutes.
 const DEFAULT_REPEAT: usize = 15;
 
 const USAGE: &str = "usage: cargo xtask bench [CORPUS...] [--repeat N] [--threads LIST] [--large-mb N | --no-large] [--config FILE]
