@@ -188,6 +188,14 @@ impl Para {
             if c == '.' && tok_idx > 0 {
                 let before = self.lower(tok_idx - 1);
                 let before_tok = &self.toks[tok_idx - 1];
+                // "$11.1bn", "0.7-0.8%", "bbc.co.uk": a period with no space after it, between
+                // a word or number and the next, is inside a token of the text.
+                let glued_after = self.toks.get(tok_idx + 1).is_some_and(|next| {
+                    next.word && next.start == self.toks[tok_idx].end
+                });
+                if glued_after && before_tok.word && before_tok.end == self.toks[tok_idx].start {
+                    continue;
+                }
                 let single_letter =
                     before_tok.end - before_tok.start == 1 && before_tok.capitalized;
                 if before_tok.end == self.toks[tok_idx].start

@@ -184,6 +184,15 @@ const CASES: &[Case] = &[
         expected: &[(D, "The market is huge,", "Kobita Desai")],
     },
     Case {
+        name: "a decimal point ends no sentence",
+        paragraphs: &["TimeWarner said fourth quarter sales rose 2% to $11.1bn from $10.9bn."],
+        expected: &[(
+            I,
+            "fourth quarter sales rose 2% to $11.1bn from $10.9bn",
+            "TimeWarner",
+        )],
+    },
+    Case {
         name: "unknown speaker stays null",
         paragraphs: &["“Nobody knows what happens next in this race.”"],
         expected: &[(D, "Nobody knows what happens next in this race.", "")],
