@@ -324,10 +324,12 @@ fn is_name_word(para: &Para, tok_idx: usize) -> bool {
     let Some(tok) = para.toks.get(tok_idx) else {
         return false;
     };
+    let lower = para.lower(tok_idx);
     tok.word
         && tok.capitalized
+        && (!tok.common || cues::is_group_noun(lower))
         && para.cue(tok_idx).is_none()
-        && !cues::is_not_a_name(para.lower(tok_idx))
+        && !cues::is_not_a_name(lower)
 }
 
 fn is_honorific(para: &Para, tok_idx: usize) -> bool {
@@ -430,7 +432,7 @@ fn subject_before(doc: &Doc, paragraph: usize, lo: usize, cue_tok: usize) -> Opt
         phrase_end.get_or_insert(tok_idx);
         if first_word
             && !seen_comma
-            && !tok.capitalized
+            && (!tok.capitalized || tok.common)
             && !cues::ROLE_NOUNS.contains(&word.trim_end_matches('s'))
             && !para.is_quoted(tok.start)
             && let Some(phrase) = source_phrase(para, lo, tok_idx)
@@ -1282,7 +1284,9 @@ fn sentence_subject(doc: &mut Doc, paragraph: usize, lo: usize, hi: usize) -> Op
     })
 }
 
-/// The name or pronoun opening a sentence, and the token after it.
+/// The name or pronoun opening a sentence, and the token after it: past an opening clause
+/// ("As …, Kennedy called"), past common words and titles before a name ("Former Arkansas
+/// governor Mike Huckabee called").
 fn opening_subject(
     doc: &Doc,
     paragraph: usize,
@@ -1304,12 +1308,121 @@ fn opening_subject(
         return None;
     }
     let word = para.lower(first);
+    if OPENS_A_CLAUSE.contains(&word) {
+        // "As Tory leader Michael Howard began his campaign, Charles Kennedy called …": the
+        // subject follows the opening clause.
+        let comma = (first + 1..hi).find(|&idx| para.punct(idx) == Some(','))?;
+        return opening_subject(doc, paragraph, comma + 1, hi);
+    }
     let (candidate, after) = if let Some((_, singular)) = cues::pronoun(word) {
         (Candidate::Pronoun(first, singular), first + 1)
     } else {
-        mention_or_name(doc, paragraph, first, hi)?
+        // "Former Arkansas governor Mike Huckabee called …": common words or a title before
+        // the name.
+        let tok = &para.toks[first];
+        let qualified = (tok.common || is_honorific(para, first))
+            && !cues::is_group_noun(word)
+            && doc
+                .mentions_in(paragraph, tok.start, tok.end)
+                .next()
+                .is_none();
+        match qualified
+            .then(|| subject_head(doc, paragraph, first + 1, hi))
+            .flatten()
+        {
+            Some(head) => head,
+            None if tok.common => return None,
+            None => mention_or_name(doc, paragraph, first, hi)?,
+        }
     };
     Some((candidate, after))
+}
+
+/// Words that open a sentence with a clause or phrase of their own ("As Tory leader Michael
+/// Howard kicked off his campaign, the Lib Dem leader …"): the name after them is not the
+/// sentence's subject.
+const OPENS_A_CLAUSE: &[&str] = &[
+    "after",
+    "although",
+    "amid",
+    "among",
+    "as",
+    "at",
+    "because",
+    "before",
+    "by",
+    "despite",
+    "during",
+    "following",
+    "for",
+    "from",
+    "if",
+    "in",
+    "like",
+    "on",
+    "once",
+    "since",
+    "though",
+    "under",
+    "unlike",
+    "until",
+    "when",
+    "whether",
+    "while",
+    "with",
+    "without",
+];
+
+/// The person or organisation heading a subject that opens with common words, from token
+/// `from`: "Former Arkansas governor Mike Huckabee called …", "Band member Flea shared …".
+/// Only what may qualify a name is passed over on the way: mentions of places and of other
+/// things ("Most European leaders"), names in the possessive, capitalised words, and titles
+/// and roles; any other word ("This means that …"), punctuation, or more than six words, and
+/// there is none.
+fn subject_head(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<(Candidate, usize)> {
+    let para = &doc.paras[paragraph];
+    let mut tok_idx = from;
+    while tok_idx < hi.min(from + 6) {
+        let tok = para.toks.get(tok_idx)?;
+        if !tok.word {
+            return None;
+        }
+        if let Some(located) = doc
+            .mentions_in(paragraph, tok.start, tok.end)
+            .find(|located| located.start == tok.start)
+        {
+            let speaks = matches!(
+                doc.kind(located.entity),
+                EntityKind::Person | EntityKind::Organization
+            );
+            if speaks && !is_modifier(para, doc, located.start, located.end) {
+                return Some((
+                    Candidate::Mention(located.entity, located.start, located.end),
+                    para.tok_at(located.end),
+                ));
+            }
+            // A modifier: "The EU's move", "Arkansas governor".
+            tok_idx = para.tok_at(located.end).max(tok_idx + 1);
+            while para.toks.get(tok_idx).is_some_and(|tok| !tok.word) && tok_idx < hi {
+                // The possessive's mark and "s".
+                tok_idx += 1;
+            }
+            if para.lower(tok_idx) == "s" {
+                tok_idx += 1;
+            }
+            continue;
+        }
+        let word = para.lower(tok_idx);
+        let qualifies = tok.capitalized
+            || is_honorific(para, tok_idx)
+            || cues::ROLE_NOUNS.contains(&word)
+            || matches!(word, "member" | "executive" | "deputy");
+        if !qualifies {
+            return None;
+        }
+        tok_idx += 1;
+    }
+    None
 }
 
 /// The speaker announced at the end of the previous paragraph ("… he said:").

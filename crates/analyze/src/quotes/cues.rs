@@ -301,6 +301,12 @@ pub(crate) fn pronoun(word: &str) -> Option<(&'static str, bool)> {
         .copied()
 }
 
+/// Prepositions that follow a participle opening a sentence: "Speaking on BBC Radio 4, he …",
+/// "Writing in the Guardian, she …".
+pub(crate) const PREPOSITIONS: &[&str] = &[
+    "about", "after", "at", "before", "during", "for", "from", "in", "on", "to", "with",
+];
+
 /// Relative pronouns: "Paul, who accused …": the speaker is the noun phrase before them.
 pub(crate) const RELATIVES: &[&str] = &["who", "which", "that"];
 
@@ -487,7 +493,9 @@ const GROUP_NOUNS: &[&str] = &[
     "bosses",
     "brokers",
     "campaigners",
+    "candidates",
     "commentators",
+    "companies",
     "councillors",
     "critics",
     "dealers",
@@ -500,12 +508,14 @@ const GROUP_NOUNS: &[&str] = &[
     "employees",
     "executives",
     "experts",
+    "firms",
     "forecasters",
     "historians",
     "insiders",
     "inspectors",
     "investigators",
     "investors",
+    "judges",
     "lawmakers",
     "lawyers",
     "legislators",
@@ -528,6 +538,7 @@ const GROUP_NOUNS: &[&str] = &[
     "regulators",
     "rescuers",
     "researchers",
+    "respondents",
     "residents",
     "scientists",
     "shareholders",
@@ -537,6 +548,7 @@ const GROUP_NOUNS: &[&str] = &[
     "supporters",
     "traders",
     "unions",
+    "users",
     "voters",
     "witnesses",
     "workers",

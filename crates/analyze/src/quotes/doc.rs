@@ -22,6 +22,10 @@ pub(crate) struct Tok {
     pub word: bool,
     /// Cue or stance verb: looked up here once, read by every rule.
     class: Option<cues::WordClass>,
+    /// A capitalised word that opens a sentence but is a common word, not a name: the article
+    /// writes it in lowercase elsewhere ("More recently", "Companies reported"), or it is a
+    /// participle before a preposition ("Speaking on BBC Radio 4, he …"). Set by [`Doc::new`].
+    pub common: bool,
 }
 
 /// One paragraph, tokenised.
@@ -169,6 +173,7 @@ impl Para {
                 capitalized: c.is_uppercase(),
                 word,
                 class,
+                common: false,
             });
         }
     }
@@ -190,9 +195,10 @@ impl Para {
                 let before_tok = &self.toks[tok_idx - 1];
                 // "$11.1bn", "0.7-0.8%", "bbc.co.uk": a period with no space after it, between
                 // a word or number and the next, is inside a token of the text.
-                let glued_after = self.toks.get(tok_idx + 1).is_some_and(|next| {
-                    next.word && next.start == self.toks[tok_idx].end
-                });
+                let glued_after = self
+                    .toks
+                    .get(tok_idx + 1)
+                    .is_some_and(|next| next.word && next.start == self.toks[tok_idx].end);
                 if glued_after && before_tok.word && before_tok.end == self.toks[tok_idx].start {
                     continue;
                 }
@@ -269,12 +275,98 @@ impl<'a> Doc<'a> {
             list.sort_by_key(|located| (located.start, located.end));
         }
         let longest = mentions.iter().map(|list| longest_of(list)).collect();
-        Doc {
+        let mut doc = Doc {
             paras,
             base: entities,
             extra: Vec::new(),
             mentions,
             longest,
+        };
+        doc.mark_common_openers();
+        doc
+    }
+
+    /// Sets [`Tok::common`] on the capitalised first words of sentences that are common words.
+    /// A known entity's name is never common ("Brown said" once "Gordon Brown" is known).
+    fn mark_common_openers(&mut self) {
+        let mut openers: Vec<(usize, usize)> = Vec::new();
+        for (paragraph, para) in self.paras.iter().enumerate() {
+            for &start in &para.sentence_starts {
+                let Some(tok_idx) =
+                    (start..para.toks.len().min(start + 2)).find(|&idx| para.toks[idx].word)
+                else {
+                    continue;
+                };
+                let tok = &para.toks[tok_idx];
+                if tok.capitalized && tok.end - tok.start > 1 {
+                    openers.push((paragraph, tok_idx));
+                }
+            }
+        }
+        if openers.is_empty() {
+            return;
+        }
+        // The openers' words, each marked once the article is seen to write it in lowercase:
+        // one look-up per word of the article that passes a filter by first letter and length.
+        let filter_slot = |word: &str| {
+            let first = word.as_bytes().first().copied().unwrap_or(0);
+            (usize::from(first) * 31 + word.len()) % 512
+        };
+        let mut filter = [0u64; 8];
+        let mut in_lowercase: foldhash::HashMap<&str, bool> = foldhash::HashMap::default();
+        for &(paragraph, tok_idx) in &openers {
+            let word = self.paras[paragraph].lower(tok_idx);
+            let slot = filter_slot(word);
+            filter[slot / 64] |= 1 << (slot % 64);
+            in_lowercase.insert(word, false);
+        }
+        for para in &self.paras {
+            for (tok_idx, tok) in para.toks.iter().enumerate() {
+                if !tok.word || tok.capitalized {
+                    continue;
+                }
+                let word = para.lower(tok_idx);
+                let slot = filter_slot(word);
+                if filter[slot / 64] & (1 << (slot % 64)) == 0 {
+                    continue;
+                }
+                // All lowercase: "eBay" and "iPod" are names in any position.
+                if !para.chars[tok.start..tok.end]
+                    .iter()
+                    .any(|c| c.is_uppercase())
+                    && let Some(seen) = in_lowercase.get_mut(word)
+                {
+                    *seen = true;
+                }
+            }
+        }
+        let common: Vec<bool> = openers
+            .iter()
+            .map(|&(paragraph, tok_idx)| {
+                let para = &self.paras[paragraph];
+                let word = para.lower(tok_idx);
+                in_lowercase.get(word).copied().unwrap_or(false)
+                    || word.len() > 5
+                        && word.ends_with("ing")
+                        && para
+                            .toks
+                            .get(tok_idx + 1)
+                            .is_some_and(|next| next.word && !next.capitalized)
+                        && cues::PREPOSITIONS.contains(&para.lower(tok_idx + 1))
+            })
+            .collect();
+        for (opener_idx, &(paragraph, tok_idx)) in openers.iter().enumerate() {
+            if !common[opener_idx] {
+                continue;
+            }
+            let para = &self.paras[paragraph];
+            let tok = &para.toks[tok_idx];
+            // "The", "But", "Most": no entity is named so, and most sentences open so.
+            let named = !cues::is_not_a_name(para.lower(tok_idx))
+                && self.find_named(&para.text(tok.start, tok.end)).is_some();
+            if !named {
+                self.paras[paragraph].toks[tok_idx].common = true;
+            }
         }
     }
 

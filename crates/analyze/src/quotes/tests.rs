@@ -193,6 +193,17 @@ const CASES: &[Case] = &[
         )],
     },
     Case {
+        name: "a common word opening a sentence names nobody",
+        paragraphs: &[
+            "More recently, the more cautious buyers said prices would fall.",
+            "Speaking on BBC Radio 4, Jane Hill said the plan would fail.",
+        ],
+        expected: &[
+            (I, "prices would fall", ""),
+            (I, "the plan would fail", "Jane Hill"),
+        ],
+    },
+    Case {
         name: "unknown speaker stays null",
         paragraphs: &["“Nobody knows what happens next in this race.”"],
         expected: &[(D, "Nobody knows what happens next in this race.", "")],
@@ -293,6 +304,30 @@ fn a_contracted_pronoun_resolves_as_the_pronoun() {
     assert_eq!(speakers("she said"), ["Maria Lopez"]);
     assert_eq!(speakers("she’d said"), ["Maria Lopez"]);
     assert_eq!(speakers("she's said"), ["Maria Lopez"]);
+}
+
+#[test]
+fn a_subject_opening_with_common_words_is_headed_by_its_name() {
+    let mut article = article_of(&[
+        "The former governor spoke first.",
+        "Former Arkansas governor Mike Huckabee called the program “worse than amnesty.”",
+        "As Tory leader Michael Howard began his campaign, Charles Kennedy called the Tories a “fading” force.",
+    ]);
+    crate::analyze(&mut article, &crate::Options::default());
+    let direct: Vec<(String, String)> = quotes_of(&article)
+        .into_iter()
+        .filter(|(kind, _, _)| *kind == D)
+        .map(|(_, text, speaker)| (text, speaker))
+        .collect();
+    let expected = [
+        ("worse than amnesty.", "Mike Huckabee"),
+        ("fading", "Charles Kennedy"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(text, speaker)| (text.to_string(), speaker.to_string()))
+        .collect();
+    assert_eq!(direct, expected);
 }
 
 #[test]
