@@ -301,12 +301,6 @@ pub(crate) fn pronoun(word: &str) -> Option<(&'static str, bool)> {
         .copied()
 }
 
-/// Prepositions that follow a participle opening a sentence: "Speaking on BBC Radio 4, he …",
-/// "Writing in the Guardian, she …".
-pub(crate) const PREPOSITIONS: &[&str] = &[
-    "about", "after", "at", "before", "during", "for", "from", "in", "on", "to", "with",
-];
-
 /// Relative pronouns: "Paul, who accused …": the speaker is the noun phrase before them.
 pub(crate) const RELATIVES: &[&str] = &["who", "which", "that"];
 

@@ -23,8 +23,9 @@ pub(crate) struct Tok {
     /// Cue or stance verb: looked up here once, read by every rule.
     class: Option<cues::WordClass>,
     /// A capitalised word that opens a sentence but is a common word, not a name: the article
-    /// writes it in lowercase elsewhere ("More recently", "Companies reported"), or it is a
-    /// participle before a preposition ("Speaking on BBC Radio 4, he …"). Set by [`Doc::new`].
+    /// writes it in lowercase elsewhere ("More recently", "Companies reported"), or it looks
+    /// like an adverb ("Currently") or a participle before a lowercase word ("Speaking on BBC
+    /// Radio 4, he …"). Set by [`Doc::new`]; never a known entity's name.
     pub common: bool,
 }
 
@@ -345,14 +346,15 @@ impl<'a> Doc<'a> {
             .map(|&(paragraph, tok_idx)| {
                 let para = &self.paras[paragraph];
                 let word = para.lower(tok_idx);
+                let next_is_lowercase = para
+                    .toks
+                    .get(tok_idx + 1)
+                    .is_some_and(|next| next.word && !next.capitalized);
                 in_lowercase.get(word).copied().unwrap_or(false)
-                    || word.len() > 5
-                        && word.ends_with("ing")
-                        && para
-                            .toks
-                            .get(tok_idx + 1)
-                            .is_some_and(|next| next.word && !next.capitalized)
-                        && cues::PREPOSITIONS.contains(&para.lower(tok_idx + 1))
+                    // "Currently, …", "Perhaps the …": an adverb.
+                    || word.len() > 4 && word.ends_with("ly")
+                    // "Speaking on …", "Realising that …": a participle.
+                    || word.len() > 5 && word.ends_with("ing") && next_is_lowercase
             })
             .collect();
         for (opener_idx, &(paragraph, tok_idx)) in openers.iter().enumerate() {

@@ -197,10 +197,12 @@ const CASES: &[Case] = &[
         paragraphs: &[
             "More recently, the more cautious buyers said prices would fall.",
             "Speaking on BBC Radio 4, Jane Hill said the plan would fail.",
+            "Originally called “Jerry’s Guide to the World Wide Web”, the site grew fast.",
         ],
         expected: &[
             (I, "prices would fall", ""),
             (I, "the plan would fail", "Jane Hill"),
+            (D, "Jerry’s Guide to the World Wide Web", ""),
         ],
     },
     Case {
