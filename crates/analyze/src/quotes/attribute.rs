@@ -1401,13 +1401,9 @@ fn subject_head(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<(
                     para.tok_at(located.end),
                 ));
             }
-            // A modifier: "The EU's move", "Arkansas governor".
+            // A modifier: "The EU's move", "Arkansas governor", "the Joneses’ house".
             tok_idx = para.tok_at(located.end).max(tok_idx + 1);
-            while para.toks.get(tok_idx).is_some_and(|tok| !tok.word) && tok_idx < hi {
-                // The possessive's mark and "s".
-                tok_idx += 1;
-            }
-            if para.lower(tok_idx) == "s" {
+            if matches!(para.punct(tok_idx), Some('’' | '\'')) {
                 tok_idx += 1;
             }
             continue;

@@ -351,7 +351,7 @@ impl<'a> Doc<'a> {
                     .get(tok_idx + 1)
                     .is_some_and(|next| next.word && !next.capitalized);
                 in_lowercase.get(word).copied().unwrap_or(false)
-                    // "Currently, …", "Perhaps the …": an adverb.
+                    // "Currently, …", "Originally called …": an adverb.
                     || word.len() > 4 && word.ends_with("ly")
                     // "Speaking on …", "Realising that …": a participle.
                     || word.len() > 5 && word.ends_with("ing") && next_is_lowercase
