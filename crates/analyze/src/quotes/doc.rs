@@ -355,6 +355,17 @@ impl<'a> Doc<'a> {
                     || word.len() > 4 && word.ends_with("ly")
                     // "Speaking on …", "Realising that …": a participle.
                     || word.len() > 5 && word.ends_with("ing") && next_is_lowercase
+                    // "Thousands marched", "Optimists say": a plural noun, not a name (a
+                    // surname is known by then, or tagged).
+                    || word.len() > 3
+                        && word.ends_with('s')
+                        && !word.ends_with("ss")
+                        && !word.ends_with("'s")
+                        && !word.ends_with("’s")
+                        && next_is_lowercase
+                        && para.chars[para.toks[tok_idx].start + 1..para.toks[tok_idx].end]
+                            .iter()
+                            .all(|c| !c.is_uppercase())
             })
             .collect();
         for (opener_idx, &(paragraph, tok_idx)) in openers.iter().enumerate() {

@@ -198,11 +198,13 @@ const CASES: &[Case] = &[
             "More recently, the more cautious buyers said prices would fall.",
             "Speaking on BBC Radio 4, Jane Hill said the plan would fail.",
             "Originally called “Jerry’s Guide to the World Wide Web”, the site grew fast.",
+            "Optimists say the market will recover.",
         ],
         expected: &[
             (I, "prices would fall", ""),
             (I, "the plan would fail", "Jane Hill"),
             (D, "Jerry’s Guide to the World Wide Web", ""),
+            (I, "the market will recover", ""),
         ],
     },
     Case {
