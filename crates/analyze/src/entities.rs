@@ -303,9 +303,12 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
             .longest_match(surfaces, &mut buf)
             .filter(|hit| hit.n_tokens == surfaces.len() && !hit.demonym);
         if let Some(hit) = hit {
-            // The tagger's person is trusted ("Paris Hilton"); a known place or
-            // organisation otherwise gets its gazetteer kind.
-            if kind != EntityKind::Person {
+            // The tagger's person is trusted ("Paris Hilton", "Jordan"); a known place or
+            // organisation otherwise gets its gazetteer kind. But one word that is a known
+            // organisation's name ("Tory", "NATO") is no person.
+            let single_organization =
+                hit.entry.kind == EntityKind::Organization && range.len() == 1;
+            if kind != EntityKind::Person || single_organization {
                 kind = hit.entry.kind;
             }
         }

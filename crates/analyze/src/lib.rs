@@ -124,4 +124,33 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_party_is_one_organisation_whatever_it_is_called() {
+        let mut article = article::Article::new("t");
+        article.paragraphs = [
+            "The Tories said the plan would fail.",
+            "Tory leader Michael Howard spoke on Monday.",
+            "The Conservatives and Labour disagreed.",
+        ]
+        .iter()
+        .map(|text| text.to_string())
+        .collect();
+        super::analyze(&mut article, &super::Options::default());
+        let party = article
+            .entities
+            .iter()
+            .find(|entity| entity.name == "Conservative Party")
+            .unwrap_or_else(|| panic!("no party: {:?}", article.entities));
+        assert_eq!(party.kind, article::EntityKind::Organization);
+        assert_eq!(party.mentions.len(), 3, "{party:?}");
+        assert!(
+            article
+                .entities
+                .iter()
+                .any(|entity| entity.name == "Michael Howard"),
+            "{:?}",
+            article.entities
+        );
+    }
 }
