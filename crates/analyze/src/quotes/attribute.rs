@@ -1295,25 +1295,27 @@ fn opening_subject(
 ) -> Option<(Candidate, usize)> {
     let para = &doc.paras[paragraph];
     let mut first = lo;
-    while first < hi
-        && (para.punct(first).is_some()
-            || matches!(
-                para.lower(first),
-                "and" | "but" | "then" | "later" | "still" | "so"
-            ))
-    {
-        first += 1;
-    }
-    if first + 1 >= hi {
-        return None;
-    }
-    let word = para.lower(first);
-    if OPENS_A_CLAUSE.contains(&word) {
+    let word = loop {
+        while first < hi
+            && (para.punct(first).is_some()
+                || matches!(
+                    para.lower(first),
+                    "and" | "but" | "then" | "later" | "still" | "so"
+                ))
+        {
+            first += 1;
+        }
+        if first + 1 >= hi {
+            return None;
+        }
+        let word = para.lower(first);
+        if !OPENS_A_CLAUSE.contains(&word) {
+            break word;
+        }
         // "As Tory leader Michael Howard began his campaign, Charles Kennedy called …": the
         // subject follows the opening clause.
-        let comma = (first + 1..hi).find(|&idx| para.punct(idx) == Some(','))?;
-        return opening_subject(doc, paragraph, comma + 1, hi);
-    }
+        first = (first + 1..hi).find(|&idx| para.punct(idx) == Some(','))? + 1;
+    };
     let (candidate, after) = if let Some((_, singular)) = cues::pronoun(word) {
         (Candidate::Pronoun(first, singular), first + 1)
     } else {

@@ -442,7 +442,10 @@ fn seed_article() {
 #[test]
 fn adversarial_input_returns() {
     let long = "“a ".repeat(300_000);
+    // One sentence of opening clauses, each passed over on the way to the subject.
+    let clauses = format!("{}Kim Reyes wore a “hat”.", "In a, ".repeat(200_000));
     let inputs = [
+        clauses.as_str(),
         "\"\"\"'''“”“”‘’‘’«»»«„“‚‘",
         "“unclosed quote that never ends and goes on",
         "” said he “",
