@@ -715,11 +715,21 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
         end,
     };
     match candidate {
-        Candidate::Mention(entity, start, end) => Some(Who {
-            entity: Some(entity),
-            span: span_of(start, end),
-            how: "name",
-        }),
+        Candidate::Mention(entity, start, end) => {
+            // "Sony has said it wanted …": the tagger's person is a company.
+            if entity < doc.base.len()
+                && doc.kind(entity) == EntityKind::Person
+                && speaks_as_it(para, para.tok_at(end))
+                && doc.is_bare_single_name(entity)
+            {
+                doc.retyped.push(entity);
+            }
+            Some(Who {
+                entity: Some(entity),
+                span: span_of(start, end),
+                how: "name",
+            })
+        }
         Candidate::Name(run_first, last) => {
             let mut first = run_first;
             while first + 1 < last && (is_honorific(para, first) || para.punct(first) == Some('.'))

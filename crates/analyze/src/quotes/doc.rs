@@ -250,6 +250,9 @@ pub(crate) struct Doc<'a> {
     pub base: &'a [Entity],
     /// Entities this module named itself (speakers no entity covered), appended at the end.
     pub extra: Vec<Entity>,
+    /// Entities of `base` that the tagger made people and the quotes show to be organisations
+    /// ("Sony said it …"), by index: [`Doc::kind`] answers for them as for organisations.
+    pub retyped: Vec<usize>,
     /// Mentions per paragraph, sorted by start.
     pub mentions: Vec<Vec<Located>>,
     /// The longest mention of each paragraph, in code points: bounds the search for
@@ -280,6 +283,7 @@ impl<'a> Doc<'a> {
             paras,
             base: entities,
             extra: Vec::new(),
+            retyped: Vec::new(),
             mentions,
             longest,
         };
@@ -426,8 +430,35 @@ impl<'a> Doc<'a> {
     }
 
     pub fn kind(&self, idx: usize) -> EntityKind {
+        if self.retyped.contains(&idx) {
+            return EntityKind::Organization;
+        }
         self.entity(idx)
             .map_or(EntityKind::Other, |entity| entity.kind)
+    }
+
+    /// True when the tagger's person `idx` is known by one bare word only: no first name, no
+    /// title, never after a personal title ("Mr Sony") — what a company's name looks like.
+    pub fn is_bare_single_name(&self, idx: usize) -> bool {
+        let Some(entity) = self.entity(idx) else {
+            return false;
+        };
+        let one_word = |name: &str| !name.contains(' ');
+        entity.kind == EntityKind::Person
+            && one_word(&entity.name)
+            && entity.aliases.iter().all(|alias| one_word(alias))
+            && entity.titles.is_empty()
+            && entity.mentions.iter().all(|mention| {
+                let Some(para) = self.paras.get(mention.span.paragraph) else {
+                    return true;
+                };
+                let mut before = para.tok_at(mention.span.start);
+                // "Mr. Sony": past the period of an abbreviated title.
+                while before > 0 && para.punct(before - 1) == Some('.') {
+                    before -= 1;
+                }
+                before == 0 || !cues::PERSONAL_TITLES.contains(&para.lower(before - 1))
+            })
     }
 
     /// Mentions that overlap a code-point range of a paragraph.

@@ -38,14 +38,20 @@ const MAX_SCARE_QUOTE_WORDS: usize = 4;
 
 /// Finds the article's quotes and their speakers and stores them in [`Article::quotes`]
 /// (replacing what was there). Entities the speakers need and the article lacked are appended
-/// to [`Article::entities`].
+/// to [`Article::entities`]; a one-word "person" that a quote speaks of as "it" ("Sony said it
+/// …") becomes an organisation.
 pub fn find_quotes(article: &mut Article) {
-    let (quotes, extra) = {
+    let (quotes, extra, retyped) = {
         let mut doc = Doc::new(&article.paragraphs, &article.entities);
         let quotes = extract(&mut doc);
-        (quotes, std::mem::take(&mut doc.extra))
+        (quotes, std::mem::take(&mut doc.extra), doc.retyped)
     };
     article.quotes = quotes;
+    for entity_idx in retyped {
+        if let Some(entity) = article.entities.get_mut(entity_idx) {
+            entity.kind = article::EntityKind::Organization;
+        }
+    }
     article.entities.extend(extra);
 }
 

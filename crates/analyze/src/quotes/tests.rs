@@ -384,6 +384,44 @@ fn a_speaker_spoken_of_as_it_is_an_organisation() {
 }
 
 #[test]
+fn a_tagged_one_word_person_spoken_of_as_it_is_an_organisation() {
+    use article::{Entity, EntityKind, Mention, Span};
+    // As the tagger leaves it: "Zantor" a person, once after "Mr" in the second case.
+    let kind_after = |paragraph: &str, start: usize| -> EntityKind {
+        let mut article = article_of(&[paragraph]);
+        article.entities.push(Entity {
+            id: "e1".to_string(),
+            kind: EntityKind::Person,
+            name: "Zantor".to_string(),
+            aliases: Vec::new(),
+            titles: Vec::new(),
+            mentions: vec![Mention {
+                text: "Zantor".to_string(),
+                span: Span {
+                    paragraph: 0,
+                    start,
+                    end: start + 6,
+                },
+            }],
+        });
+        find_quotes(&mut article);
+        article.entities[0].kind
+    };
+    assert_eq!(
+        kind_after("Zantor has said it wanted to sell more games.", 0),
+        EntityKind::Organization
+    );
+    assert_eq!(
+        kind_after("Mr Zantor has said it wanted to sell more games.", 3),
+        EntityKind::Person
+    );
+    assert_eq!(
+        kind_after("Zantor has said she wanted to sell more games.", 0),
+        EntityKind::Person
+    );
+}
+
+#[test]
 fn seed_article() {
     let seed = include_str!("../../../../samples/seed-article.txt");
     let mut article = article_of(&seed.split("\n\n").skip(1).collect::<Vec<_>>());
