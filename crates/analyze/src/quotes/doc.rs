@@ -24,8 +24,9 @@ pub(crate) struct Tok {
     class: Option<cues::WordClass>,
     /// A capitalised word that opens a sentence but is a common word, not a name: the article
     /// writes it in lowercase elsewhere ("More recently", "Companies reported"), or it looks
-    /// like an adverb ("Currently") or a participle before a lowercase word ("Speaking on BBC
-    /// Radio 4, he …"). Set by [`Doc::new`]; never a known entity's name.
+    /// like an adverb ("Currently"), or like a participle or a plural noun before a lowercase
+    /// word ("Speaking on BBC Radio 4, he …", "Optimists say"). Set by [`Doc::new`]; never a
+    /// known entity's name.
     pub common: bool,
 }
 
