@@ -3,6 +3,8 @@
 
 use article::{EntityKind, Span};
 
+use crate::titles::is_title_word;
+
 use super::cues::{self, CueInfo};
 use super::doc::{Doc, Para};
 
@@ -716,13 +718,12 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
     };
     match candidate {
         Candidate::Mention(entity, start, end) => {
-            // "Sony has said it wanted …": the tagger's person is a company.
-            if entity < doc.base.len()
-                && doc.kind(entity) == EntityKind::Person
+            // "Sony has said it wanted …": a one-word person is a company.
+            if doc.kind(entity) == EntityKind::Person
                 && speaks_as_it(para, para.tok_at(end))
                 && doc.is_bare_single_name(entity)
             {
-                doc.retyped.push(entity);
+                doc.retype_as_organization(entity);
             }
             Some(Who {
                 entity: Some(entity),
@@ -1386,10 +1387,11 @@ const OPENS_A_CLAUSE: &[&str] = &[
 ];
 
 /// The person or organisation heading a subject that opens with common words, from token
-/// `from`: "Former Arkansas governor Mike Huckabee called …", "Band member Flea shared …".
+/// `from`: "Former Arkansas governor Mike Huckabee called …", "Club chief executive Ken Bates
+/// said …".
 /// Only what may qualify a name is passed over on the way: mentions of places and of other
-/// things ("Most European leaders"), names in the possessive, capitalised words, and titles
-/// and roles; any other word ("This means that …"), punctuation, or more than six words, and
+/// things ("Most European leaders"), names in the possessive, capitalised words, and the words
+/// of titles ([`is_title_word`]); any other word ("This means that …"), punctuation, or more than six words, and
 /// there is none.
 fn subject_head(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<(Candidate, usize)> {
     let para = &doc.paras[paragraph];
@@ -1420,11 +1422,8 @@ fn subject_head(doc: &Doc, paragraph: usize, from: usize, hi: usize) -> Option<(
             }
             continue;
         }
-        let word = para.lower(tok_idx);
-        let qualifies = tok.capitalized
-            || is_honorific(para, tok_idx)
-            || cues::ROLE_NOUNS.contains(&word)
-            || matches!(word, "member" | "executive" | "deputy");
+        let qualifies =
+            tok.capitalized || is_honorific(para, tok_idx) || is_title_word(para.lower(tok_idx));
         if !qualifies {
             return None;
         }

@@ -438,15 +438,14 @@ impl<'a> Doc<'a> {
             .map_or(EntityKind::Other, |entity| entity.kind)
     }
 
-    /// True when the tagger's person `idx` is known by one bare word only: no first name, no
-    /// title, never after a personal title ("Mr Sony") — what a company's name looks like.
+    /// True when entity `idx` is known by one bare word only: no first name, no title, never
+    /// after a personal title ("Mr Sony") — what a company's name looks like.
     pub fn is_bare_single_name(&self, idx: usize) -> bool {
         let Some(entity) = self.entity(idx) else {
             return false;
         };
         let one_word = |name: &str| !name.contains(' ');
-        entity.kind == EntityKind::Person
-            && one_word(&entity.name)
+        one_word(&entity.name)
             && entity.aliases.iter().all(|alias| one_word(alias))
             && entity.titles.is_empty()
             && entity.mentions.iter().all(|mention| {
@@ -531,12 +530,9 @@ impl<'a> Doc<'a> {
             // A name this attributor made a person for want of evidence, now spoken of as an
             // organisation ("Sony said …", then "Sony has said it …"); but not a person found
             // by surname alone ("Stringer said it" is no evidence about Howard Stringer).
-            if kind == EntityKind::Organization
+            let spoken_of_as_organization = kind == EntityKind::Organization
                 && entity.kind == EntityKind::Person
-                && (entity.name == name || entity.aliases.iter().any(|alias| alias == name))
-            {
-                entity.kind = EntityKind::Organization;
-            }
+                && (entity.name == name || entity.aliases.iter().any(|alias| alias == name));
             if entity.name != name && !entity.aliases.iter().any(|alias| alias == name) {
                 entity.aliases.push(name.to_string());
             }
@@ -557,8 +553,23 @@ impl<'a> Doc<'a> {
                 list.sort_by_key(|located| (located.start, located.end));
                 self.longest[span.paragraph] = longest_of(list);
             }
+            if spoken_of_as_organization {
+                self.retype_as_organization(entity_idx);
+            }
         }
         entity_idx
+    }
+
+    /// Makes entity `idx` an organisation: one of this module's own at once, one of the
+    /// article's by noting it in [`Doc::retyped`] (applied when the quotes are done).
+    pub fn retype_as_organization(&mut self, idx: usize) {
+        if idx < self.base.len() {
+            if !self.retyped.contains(&idx) {
+                self.retyped.push(idx);
+            }
+        } else if let Some(entity) = self.extra.get_mut(idx - self.base.len()) {
+            entity.kind = EntityKind::Organization;
+        }
     }
 }
 
