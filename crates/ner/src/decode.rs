@@ -76,6 +76,30 @@ pub(crate) struct Viterbi {
     back: Vec<[u8; N_LABELS]>,
     /// Emissions widened to `i64` when they are too large for exact `i32` decoding.
     wide: Vec<[i64; N_LABELS]>,
+    /// The emissions and labels of one stretch between quiet tokens.
+    stretch: Vec<[i32; N_LABELS]>,
+    stretch_labels: Vec<Label>,
+}
+
+/// One stage's transitions as [`Viterbi::decode_around_quiet`] uses them.
+pub(crate) struct StageTransitions<'a> {
+    transitions: &'a Transitions,
+    /// The same with the start row replaced by the row after `O`: for a stretch of a
+    /// sentence that follows a quiet token.
+    after_outside: Transitions,
+    fit_i32: bool,
+}
+
+impl<'a> StageTransitions<'a> {
+    pub fn new(transitions: &'a Transitions) -> StageTransitions<'a> {
+        let mut after_outside = *transitions;
+        after_outside[0] = transitions[1 + usize::from(label::OUTSIDE)];
+        StageTransitions {
+            transitions,
+            after_outside,
+            fit_i32: transitions_fit_i32(transitions),
+        }
+    }
 }
 
 impl Viterbi {
@@ -119,6 +143,76 @@ impl Viterbi {
             self.wide
                 .extend(emissions.iter().map(|scores| scores.map(i64::from)));
             decode_in(&mut self.back, &self.wide, transitions, out);
+        }
+    }
+}
+
+impl Viterbi {
+    /// The best well-formed labels of a sentence whose `quiet` tokens (one flag per token;
+    /// empty for none) must be `O`, into `out`: exactly those of [`Viterbi::decode_i32`]
+    /// with every label but `O` forbidden on the quiet tokens, without decoding them. Each
+    /// stretch between quiet tokens is decoded alone: one that follows a quiet token
+    /// starts from `O` rather than from the sentence start, and one that precedes a quiet
+    /// token ends with a closed label (as a sentence does) and pays its transition into
+    /// `O`. The quiet tokens' own emissions add the same to every allowed labelling and
+    /// are not read.
+    pub fn decode_around_quiet(
+        &mut self,
+        emissions: &[[i32; N_LABELS]],
+        quiet: &[bool],
+        transitions: &StageTransitions,
+        out: &mut Vec<Label>,
+    ) {
+        out.clear();
+        out.resize(emissions.len(), label::OUTSIDE);
+        let is_quiet = |idx: usize| quiet.get(idx).copied().unwrap_or(false);
+        let mut start = 0;
+        while start < emissions.len() {
+            if is_quiet(start) {
+                start += 1;
+                continue;
+            }
+            let mut end = start + 1;
+            while end < emissions.len() && !is_quiet(end) {
+                end += 1;
+            }
+            let mut stretch = std::mem::take(&mut self.stretch);
+            stretch.clear();
+            stretch.extend_from_slice(emissions.get(start..end).unwrap_or_default());
+            if end < emissions.len()
+                && let Some(last) = stretch.last_mut()
+            {
+                for previous in label::CLOSED_LABELS {
+                    let into_outside = transitions.transitions[1 + usize::from(previous)]
+                        [usize::from(label::OUTSIDE)];
+                    // When decoding in `i32` is exact the weight fits; else a saturated
+                    // sum only sends decoding to its `i64` path.
+                    let into_outside = i32::try_from(into_outside).unwrap_or(if into_outside < 0 {
+                        i32::MIN
+                    } else {
+                        i32::MAX
+                    });
+                    let score = &mut last[usize::from(previous)];
+                    *score = score.saturating_add(into_outside);
+                }
+            }
+            let mut labels = std::mem::take(&mut self.stretch_labels);
+            self.decode_i32(
+                &stretch,
+                if start > 0 {
+                    &transitions.after_outside
+                } else {
+                    transitions.transitions
+                },
+                transitions.fit_i32,
+                &mut labels,
+            );
+            if let Some(out) = out.get_mut(start..end) {
+                out.copy_from_slice(&labels);
+            }
+            self.stretch = stretch;
+            self.stretch_labels = labels;
+            start = end;
         }
     }
 }
@@ -338,6 +432,65 @@ mod tests {
                 viterbi.decode_i32(&emissions, &transitions, fits, &mut checked);
                 assert_eq!(checked, expected, "round {round}, transition {weight}");
             }
+        }
+    }
+
+    #[test]
+    fn decoding_around_quiet_tokens_is_decoding_with_o_forced_on_them() {
+        let mut rng = SplitMix64(11);
+        let score =
+            |rng: &mut SplitMix64, range: u64| (rng.next() % (2 * range)) as i64 - range as i64;
+        let mut viterbi = Viterbi::default();
+        let (mut expected, mut around, mut back) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..2000 {
+            // Wide ranges, so that ties (which may break differently) are rare; transitions
+            // into and out of `O` as strong as emissions, so that a stretch decoded from the
+            // sentence start or without its way into `O` gives other labels.
+            let range = 1 << (8 + round % 12);
+            let mut transitions = [[0i64; N_LABELS]; N_LABELS + 1];
+            for weight in transitions.iter_mut().flatten() {
+                *weight = score(&mut rng, range);
+            }
+            let length = 1 + (rng.next() % 30) as usize;
+            let emissions: Vec<[i32; N_LABELS]> = (0..length)
+                .map(|_| std::array::from_fn(|_| score(&mut rng, range) as i32))
+                .collect();
+            let quiet: Vec<bool> = (0..length).map(|_| rng.next().is_multiple_of(3)).collect();
+            // Decoded whole, with every label but `O` out of reach on the quiet tokens.
+            let forced: Vec<[i64; N_LABELS]> = emissions
+                .iter()
+                .zip(&quiet)
+                .map(|(row, &quiet)| {
+                    let mut row = row.map(i64::from);
+                    if quiet {
+                        for (label, score) in row.iter_mut().enumerate() {
+                            if label != usize::from(label::OUTSIDE) {
+                                *score = -(1 << 40);
+                            }
+                        }
+                    }
+                    row
+                })
+                .collect();
+            decode_in::<i64>(&mut back, &forced, &transitions, &mut expected);
+            viterbi.decode_around_quiet(
+                &emissions,
+                &quiet,
+                &StageTransitions::new(&transitions),
+                &mut around,
+            );
+            assert_eq!(around, expected, "round {round}, quiet {quiet:?}");
+            // No quiet token: the labels of decoding the sentence.
+            let wide: Vec<[i64; N_LABELS]> =
+                emissions.iter().map(|row| row.map(i64::from)).collect();
+            decode_in::<i64>(&mut back, &wide, &transitions, &mut expected);
+            viterbi.decode_around_quiet(
+                &emissions,
+                &[],
+                &StageTransitions::new(&transitions),
+                &mut around,
+            );
+            assert_eq!(around, expected, "round {round}");
         }
     }
 }

@@ -167,26 +167,9 @@ mod tests {
 
     /// The sample articles as whitespace tokens in sentences, as `Tagger::tag` splits them.
     fn documents() -> Vec<(Vec<String>, Vec<Range<usize>>)> {
-        let folder =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/wikinews");
-        let mut paths: Vec<_> = std::fs::read_dir(&folder)
-            .map(|entries| {
-                entries
-                    .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        paths.retain(|path| path.extension().is_some_and(|ext| ext == "txt"));
-        paths.sort();
-        assert!(
-            paths.len() > 100,
-            "sample articles missing from {}",
-            folder.display()
-        );
-        paths
+        crate::tests::sample_texts()
             .iter()
-            .map(|path| {
-                let text = std::fs::read_to_string(path).unwrap_or_default();
+            .map(|text| {
                 let tokens: Vec<String> = text.split_whitespace().map(str::to_string).collect();
                 let mut sentences = Vec::new();
                 split_sentences(&tokens, &mut sentences);
@@ -217,6 +200,7 @@ mod tests {
         extractor.extract_scored(
             tokens,
             sentences,
+            &[],
             tagger.model.gazetteer(),
             tagger.model.table(),
             memo,

@@ -249,3 +249,142 @@ fn default_model_scores_on_conll_dev_data() {
     let evaluation = crate::eval::evaluate(Tagger::default_model(), sample);
     assert!(evaluation.overall.f1() > 0.85, "{evaluation:?}");
 }
+
+/// The quiet flags `mark_quiet` gives the tokens of `sentences`, as a string of `q` (quiet)
+/// and `.` per token, sentences separated by `|`.
+fn quiet_pattern(sentences: &[&[&str]]) -> String {
+    let mut tokens = Vec::new();
+    let mut ranges = Vec::new();
+    for sentence in sentences {
+        let start = tokens.len();
+        tokens.extend_from_slice(sentence);
+        ranges.push(start..tokens.len());
+    }
+    let (mut plain, mut quiet) = (Vec::new(), Vec::new());
+    crate::features::mark_quiet(&tokens, &ranges, &mut plain, &mut quiet);
+    ranges
+        .iter()
+        .map(|range| {
+            quiet[range.clone()]
+                .iter()
+                .map(|&quiet| if quiet { 'q' } else { '.' })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+#[test]
+fn quiet_tokens_are_two_tokens_or_more_from_any_capital() {
+    let sentence = [
+        "the", "talks", "with", "Moscow", "went", "on", "for", "a", "long", "while", ".",
+    ];
+    assert_eq!(quiet_pattern(&[&sentence]), "q.....qqqqq");
+    // The window stops at the sentence: the capital of the first does not reach the second.
+    assert_eq!(
+        quiet_pattern(&[&["It", "grew", "."], &["and", "then", "it", "grew", "."]]),
+        "...|qqqqq"
+    );
+    // Digits and punctuation are plain; letters of scripts without case never are.
+    assert_eq!(
+        quiet_pattern(&[&["in", "2004", ",", "prices", "rose", "by", "5.1", "%"]]),
+        "qqqqqqqq"
+    );
+    assert_eq!(
+        quiet_pattern(&[&["le", "prix", "de", "l'élan", "à", "東京", "a", "été", "bas"]]),
+        "qqq.....q"
+    );
+    assert_eq!(
+        quiet_pattern(&[&[
+            "une",
+            "visite",
+            "à",
+            "l'Élysée",
+            "hier",
+            "soir",
+            "et",
+            "puis"
+        ]]),
+        "q.....qq"
+    );
+    assert_eq!(quiet_pattern(&[&[]]), "");
+}
+
+/// Splits text into sentences of tokens: whitespace, with punctuation peeled off both
+/// ends of each word; a sentence ends after `.`, `!` or `?`.
+fn rough_sentences(text: &str) -> Vec<Vec<&str>> {
+    let mut sentences = vec![Vec::new()];
+    for word in text.split_whitespace() {
+        let core = word.trim_matches(|c: char| c.is_ascii_punctuation() || "“”‘’".contains(c));
+        let start = word
+            .find(core)
+            .filter(|_| !core.is_empty())
+            .unwrap_or(word.len());
+        let (lead, rest) = word.split_at(start);
+        let (core, trail) = rest.split_at(core.len());
+        let tokens = sentences.last_mut().expect("never empty");
+        tokens.extend(
+            lead.char_indices()
+                .map(|(at, c)| &lead[at..at + c.len_utf8()]),
+        );
+        if !core.is_empty() {
+            tokens.push(core);
+        }
+        for (at, c) in trail.char_indices() {
+            let tokens = sentences.last_mut().expect("never empty");
+            tokens.push(&trail[at..at + c.len_utf8()]);
+            if matches!(c, '.' | '!' | '?') {
+                sentences.push(Vec::new());
+            }
+        }
+    }
+    sentences.retain(|sentence| !sentence.is_empty());
+    sentences
+}
+
+/// The text of every sample article (`samples/wikinews`), in file name order.
+pub(crate) fn sample_texts() -> Vec<String> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/wikinews");
+    let mut paths: Vec<_> = std::fs::read_dir(&folder)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.retain(|path| path.extension().is_some_and(|ext| ext == "txt"));
+    paths.sort();
+    assert!(
+        paths.len() > 100,
+        "sample articles missing from {}",
+        folder.display()
+    );
+    paths
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn passing_over_quiet_tokens_changes_no_entity_in_the_samples() {
+    let tagger = Tagger::default_model();
+    let (mut n_tokens, mut n_quiet, mut n_entities) = (0, 0, 0);
+    for (idx, text) in sample_texts().iter().enumerate() {
+        let sentences = rough_sentences(text);
+        let sentences: Vec<&[&str]> = sentences.iter().map(Vec::as_slice).collect();
+        n_tokens += sentences
+            .iter()
+            .map(|sentence| sentence.len())
+            .sum::<usize>();
+        n_quiet += crate::quiet_tokens(&sentences);
+        let exhaustive = tagger.tag_sentences_exhaustive(&sentences);
+        n_entities += exhaustive.len();
+        assert_eq!(tagger.tag_sentences(&sentences), exhaustive, "sample {idx}");
+    }
+    // The comparison means something only if much is passed over and much is found.
+    assert!(
+        n_quiet * 4 > n_tokens,
+        "{n_quiet} quiet of {n_tokens} tokens"
+    );
+    assert!(n_entities > 10_000, "{n_entities} entities");
+}

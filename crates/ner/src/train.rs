@@ -210,7 +210,7 @@ fn extract_all(
         stage_features.keys.clear();
         stage_features.offsets.clear();
         if let Some(labels) = previous_labels.and_then(|labels| labels.get(document_idx)) {
-            extractor.extract_consistency(&ranges, labels, &mut stage_features);
+            extractor.extract_consistency(&ranges, labels, &[], &mut stage_features);
         }
         for (sentence, range) in document.sentences.iter().zip(&ranges) {
             let mut indices = Vec::new();

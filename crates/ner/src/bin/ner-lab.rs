@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! ner-lab train --conll eng.train [--out model/ner.bin] [--epochs N] [--seed N] [--dev eng.testa]
-//! ner-lab eval --conll eng.testa [--model model/ner.bin]
+//! ner-lab eval --conll eng.testa [--model model/ner.bin] [--check-quiet]
 //! ner-lab tag [--model model/ner.bin] < article.txt
 //! ```
 
@@ -66,6 +66,11 @@ enum Command {
         /// independent scorer such as conlleval.
         #[arg(long)]
         predictions: Option<PathBuf>,
+        /// Also tag every document scoring every token (`Tagger::tag_sentences_exhaustive`)
+        /// and report how many tokens tagging passes over as quiet and how many entities
+        /// differ between the two; exits with an error if any does.
+        #[arg(long)]
+        check_quiet: bool,
     },
     /// Tag plain text from stdin and print one entity per line, for eyeballing. The
     /// tokeniser here is a rough stand-in for the one copydesk uses.
@@ -137,6 +142,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             conll,
             model,
             predictions,
+            check_quiet,
         } => {
             let documents = read_conll(&conll)?;
             let tagger = load_tagger(model)?;
@@ -158,6 +164,9 @@ fn main() -> Result<(), Box<dyn Error>> {
             if let Some(path) = predictions {
                 write_predictions(&tagger, &documents, &path)
                     .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+            }
+            if check_quiet {
+                check_quiet_tokens(&tagger, &documents)?;
             }
         }
         Command::Tag { model } => {
@@ -186,6 +195,55 @@ fn main() -> Result<(), Box<dyn Error>> {
                 writeln!(out, "{:<4} {}", span.kind.name(), words.join(" "))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Tags every document twice, passing over its quiet tokens and scoring them all, and
+/// reports the quiet share and every entity found by one way only.
+fn check_quiet_tokens(tagger: &Tagger, documents: &[Document]) -> Result<(), Box<dyn Error>> {
+    let (mut n_tokens, mut n_quiet, mut n_entities, mut n_differing) = (0, 0, 0, 0);
+    for document in documents {
+        let sentences: Vec<&[String]> = document
+            .sentences
+            .iter()
+            .map(|sentence| sentence.tokens.as_slice())
+            .collect();
+        let tokens: Vec<&String> = sentences
+            .iter()
+            .flat_map(|sentence| sentence.iter())
+            .collect();
+        n_tokens += tokens.len();
+        n_quiet += ner::quiet_tokens(&sentences);
+        let passing = tagger.tag_sentences(&sentences);
+        let exhaustive = tagger.tag_sentences_exhaustive(&sentences);
+        n_entities += exhaustive.len();
+        for (span, found_by) in passing
+            .iter()
+            .filter(|span| !exhaustive.contains(span))
+            .map(|span| (span, "only passing over quiet tokens"))
+            .chain(
+                exhaustive
+                    .iter()
+                    .filter(|span| !passing.contains(span))
+                    .map(|span| (span, "only scoring every token")),
+            )
+        {
+            n_differing += 1;
+            let words = tokens.get(span.start..span.end).unwrap_or_default();
+            let words: Vec<&str> = words.iter().map(|word| word.as_str()).collect();
+            eprintln!("{} {:?}: {found_by}", span.kind.name(), words.join(" "));
+        }
+    }
+    println!(
+        "quiet tokens: {n_quiet} of {n_tokens} ({:.1} %); entities found by one way only: \
+         {n_differing} of {n_entities}",
+        100.0 * n_quiet as f64 / n_tokens.max(1) as f64
+    );
+    if n_differing > 0 {
+        return Err(
+            format!("{n_differing} entities differ when quiet tokens are passed over").into(),
+        );
     }
     Ok(())
 }
