@@ -298,6 +298,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         let Some(range) = trim(tokens, start..last + 1, kind) else {
             continue;
         };
+        let range = with_number(tokens, range, kind);
         let surfaces = tokens.surfaces.get(range.clone()).unwrap_or(&[]);
         let hit = gazetteer
             .longest_match(surfaces, &mut buf)
@@ -325,6 +326,103 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         });
     }
     candidates
+}
+
+/// Words that make the number before them a count or a measure, not part of a name ("Sony 3
+/// million", "Humberto 75 miles north").
+const COUNTED: [&str; 44] = [
+    "million",
+    "billion",
+    "trillion",
+    "bn",
+    "m",
+    "per",
+    "percent",
+    "and",
+    "or",
+    "to",
+    "of",
+    "year",
+    "years",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "hours",
+    "minutes",
+    "points",
+    "times",
+    "goals",
+    "seats",
+    "people",
+    "states",
+    "countries",
+    "members",
+    "votes",
+    "miles",
+    "mile",
+    "km",
+    "kilometres",
+    "kilometers",
+    "metres",
+    "meters",
+    "feet",
+    "yards",
+    "tonnes",
+    "tons",
+    "pounds",
+    "dollars",
+    "degrees",
+];
+
+/// Extends an organisation or other name over the number that follows it, as in "Radio 1
+/// said", "Channel 4's", "Halo 2 sold" or "Commodore 64.": the tagger, trained on text where
+/// names rarely hold digits, stops before them. Only a number of one to three digits, one
+/// space after the name in its sentence and followed by a lowercase word that is no count
+/// ("Sony 3 million"), by punctuation or by the end of the sentence; never before a capital
+/// ("Chelsea 2 Arsenal 1") or a bracket ("Faye (Berkovic 83)", a minute), and never after a
+/// known name ("Republicans have 24 seats, Democrats 10").
+fn with_number(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Range<usize> {
+    if !matches!(kind, EntityKind::Organization | EntityKind::Other) {
+        return range;
+    }
+    let number = range.end;
+    let sentence = tokens.sentence_bounds(range.start);
+    let word = tokens.surface(number);
+    let glued = match (
+        tokens.text.tokens.get(number.wrapping_sub(1)),
+        tokens.text.tokens.get(number),
+    ) {
+        (Some(last), Some(next)) => last.paragraph == next.paragraph && last.end + 1 == next.start,
+        _ => false,
+    };
+    if !sentence.contains(&number)
+        || !glued
+        || !(1..=3).contains(&word.len())
+        || !word.bytes().all(|byte| byte.is_ascii_digit())
+    {
+        return range;
+    }
+    let after = tokens.surface(number + 1);
+    let ends_it = !sentence.contains(&(number + 1))
+        || matches!(
+            after,
+            "," | "." | ";" | "!" | "?" | "'s" | "’s" | "\"" | "”"
+        )
+        || (after.starts_with(|c: char| c.is_lowercase()) && !COUNTED.contains(&after));
+    let known = || {
+        let surfaces = tokens.surfaces.get(range.clone()).unwrap_or(&[]);
+        gazetteer::gazetteer()
+            .longest_match(surfaces, &mut String::new())
+            .is_some_and(|hit| hit.n_tokens == surfaces.len())
+    };
+    if ends_it && !known() {
+        range.start..number + 1
+    } else {
+        range
+    }
 }
 
 fn is_punctuation(word: &str) -> bool {

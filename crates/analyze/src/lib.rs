@@ -153,4 +153,31 @@ mod tests {
             article.entities
         );
     }
+
+    /// The names of the entities `analyze` finds in `paragraphs`.
+    fn entity_names(paragraphs: &[&str]) -> Vec<String> {
+        let mut article = article::Article::new("t");
+        article.paragraphs = paragraphs.iter().map(|text| text.to_string()).collect();
+        super::analyze(&mut article, &super::Options::default());
+        article
+            .entities
+            .into_iter()
+            .map(|entity| entity.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_name_takes_the_number_that_follows_it_but_not_a_count_or_a_score() {
+        let names = entity_names(&[
+            "Radio 1 said the station was not trying to replace Peel.",
+            "The controller of BBC Radio 1 defended the choice, and Channel 4 agreed.",
+        ]);
+        assert!(names.iter().any(|name| name == "Radio 1"), "{names:?}");
+        assert!(names.iter().any(|name| name == "Channel 4"), "{names:?}");
+        assert!(!names.iter().any(|name| name == "Radio"), "{names:?}");
+        let names = entity_names(&["Microsoft sold 3 million copies, and Google 2 million."]);
+        assert!(!names.iter().any(|name| name.ends_with(" 2")), "{names:?}");
+        let names = entity_names(&["Chelsea 2 Arsenal 1: the champions were beaten at home."]);
+        assert!(!names.iter().any(|name| name == "Chelsea 2"), "{names:?}");
+    }
 }
