@@ -167,6 +167,11 @@ pub fn eval(args: &[String]) -> Result {
             }
         }
         if has_flag(&args, "--conll") {
+            // Also checks that passing over quiet tokens finds the entities that scoring every
+            // token does (`Tagger::tag_sentences_exhaustive`).
+            if !has_flag(&args, "--check-quiet") {
+                args.push("--check-quiet".to_string());
+            }
             evaluations.push(Evaluation {
                 section: "ner".to_string(),
                 tool: &NER,
