@@ -673,15 +673,21 @@ pub(crate) fn mark_quiet<S: AsRef<str>>(
     }
 }
 
-/// A token with no capital letter, no digit and no letter of a script without case.
+/// A token with no capital letter and no letter of a script without case.
 fn is_plain(token: &str) -> bool {
-    if token.is_ascii() {
-        !token.bytes().any(|byte| byte.is_ascii_uppercase())
-    } else {
-        token
-            .chars()
-            .all(|character| character.is_lowercase() || !character.is_alphanumeric())
+    // One pass over the bytes for ASCII tokens; the first byte of any other character
+    // sends the whole token to the character test.
+    for byte in token.bytes() {
+        if byte.is_ascii_uppercase() {
+            return false;
+        }
+        if !byte.is_ascii() {
+            return token
+                .chars()
+                .all(|character| character.is_lowercase() || !character.is_alphanumeric());
+        }
     }
+    true
 }
 
 /// 0 for `O`, `1 + t` for entity type `t`.
