@@ -32,6 +32,14 @@ pub struct Document {
 }
 
 impl Document {
+    /// The tokens of each sentence, as [`crate::Tagger::tag_sentences`] takes them.
+    pub fn sentence_tokens(&self) -> Vec<&[String]> {
+        self.sentences
+            .iter()
+            .map(|sentence| sentence.tokens.as_slice())
+            .collect()
+    }
+
     pub fn n_tokens(&self) -> usize {
         self.sentences
             .iter()

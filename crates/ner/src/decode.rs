@@ -392,11 +392,27 @@ mod tests {
     use super::*;
     use crate::train::SplitMix64;
 
+    /// Random transitions and emissions for 1 to `max_length` tokens, all within `±range`.
+    fn random_scores(
+        rng: &mut SplitMix64,
+        range: u64,
+        max_length: u64,
+    ) -> (Transitions, Vec<[i32; N_LABELS]>) {
+        let score = |rng: &mut SplitMix64| (rng.next() % (2 * range)) as i64 - range as i64;
+        let mut transitions = [[0i64; N_LABELS]; N_LABELS + 1];
+        for weight in transitions.iter_mut().flatten() {
+            *weight = score(rng);
+        }
+        let length = 1 + (rng.next() % max_length) as usize;
+        let emissions = (0..length)
+            .map(|_| std::array::from_fn(|_| score(rng) as i32))
+            .collect();
+        (transitions, emissions)
+    }
+
     #[test]
     fn every_i32_decoder_gives_the_labels_of_the_i64_one() {
         let mut rng = SplitMix64(7);
-        let score =
-            |rng: &mut SplitMix64, range: u64| (rng.next() % (2 * range)) as i64 - range as i64;
         for round in 0..400 {
             // Small ranges make ties, which must break the same way.
             let range = if round % 2 == 0 {
@@ -404,14 +420,7 @@ mod tests {
             } else {
                 I32_EXACT_LIMIT as u64
             };
-            let mut transitions = [[0i64; N_LABELS]; N_LABELS + 1];
-            for weight in transitions.iter_mut().flatten() {
-                *weight = score(&mut rng, range);
-            }
-            let length = 1 + (rng.next() % 40) as usize;
-            let emissions: Vec<[i32; N_LABELS]> = (0..length)
-                .map(|_| std::array::from_fn(|_| score(&mut rng, range) as i32))
-                .collect();
+            let (mut transitions, emissions) = random_scores(&mut rng, range, 40);
             let wide: Vec<[i64; N_LABELS]> =
                 emissions.iter().map(|row| row.map(i64::from)).collect();
             let (mut expected, mut fast, mut portable) = (Vec::new(), Vec::new(), Vec::new());
@@ -438,8 +447,6 @@ mod tests {
     #[test]
     fn decoding_around_quiet_tokens_is_decoding_with_o_forced_on_them() {
         let mut rng = SplitMix64(11);
-        let score =
-            |rng: &mut SplitMix64, range: u64| (rng.next() % (2 * range)) as i64 - range as i64;
         let mut viterbi = Viterbi::default();
         let (mut expected, mut around, mut back) = (Vec::new(), Vec::new(), Vec::new());
         for round in 0..2000 {
@@ -447,14 +454,8 @@ mod tests {
             // into and out of `O` as strong as emissions, so that a stretch decoded from the
             // sentence start or without its way into `O` gives other labels.
             let range = 1 << (8 + round % 12);
-            let mut transitions = [[0i64; N_LABELS]; N_LABELS + 1];
-            for weight in transitions.iter_mut().flatten() {
-                *weight = score(&mut rng, range);
-            }
-            let length = 1 + (rng.next() % 30) as usize;
-            let emissions: Vec<[i32; N_LABELS]> = (0..length)
-                .map(|_| std::array::from_fn(|_| score(&mut rng, range) as i32))
-                .collect();
+            let (transitions, emissions) = random_scores(&mut rng, range, 30);
+            let length = emissions.len();
             let quiet: Vec<bool> = (0..length).map(|_| rng.next().is_multiple_of(3)).collect();
             // Decoded whole, with every label but `O` out of reach on the quiet tokens.
             let forced: Vec<[i64; N_LABELS]> = emissions

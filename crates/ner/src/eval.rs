@@ -84,11 +84,7 @@ pub fn evaluate(tagger: &Tagger, documents: &[Document]) -> Evaluation {
     }
     let mut gold = Vec::new();
     for document in documents {
-        let sentences: Vec<&[String]> = document
-            .sentences
-            .iter()
-            .map(|sentence| sentence.tokens.as_slice())
-            .collect();
+        let sentences = document.sentence_tokens();
         let started = Instant::now();
         let predicted = tagger.tag_sentences(&sentences);
         evaluation.tagging_time += started.elapsed();

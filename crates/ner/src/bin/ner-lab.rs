@@ -204,11 +204,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 fn check_quiet_tokens(tagger: &Tagger, documents: &[Document]) -> Result<(), Box<dyn Error>> {
     let (mut n_tokens, mut n_quiet, mut n_entities, mut n_differing) = (0, 0, 0, 0);
     for document in documents {
-        let sentences: Vec<&[String]> = document
-            .sentences
-            .iter()
-            .map(|sentence| sentence.tokens.as_slice())
-            .collect();
+        let sentences = document.sentence_tokens();
         let tokens: Vec<&String> = sentences
             .iter()
             .flat_map(|sentence| sentence.iter())
@@ -297,11 +293,7 @@ fn is_peeled(character: char) -> bool {
 fn write_predictions(tagger: &Tagger, documents: &[Document], path: &Path) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     for document in documents {
-        let sentences: Vec<&[String]> = document
-            .sentences
-            .iter()
-            .map(|sentence| sentence.tokens.as_slice())
-            .collect();
+        let sentences = document.sentence_tokens();
         let mut gold_spans = Vec::new();
         let mut offset = 0;
         for sentence in &document.sentences {
