@@ -1458,11 +1458,69 @@ pub(crate) fn subject_of_cue(
     cue_end: usize,
     hi: usize,
 ) -> Option<(Who, bool)> {
+    if is_expletive_it(&doc.paras[paragraph], lo, cue_tok) {
+        return None;
+    }
     if let Some(candidate) = subject_before(doc, paragraph, lo, cue_tok) {
         return resolve(doc, paragraph, candidate).map(|who| (who, false));
     }
     let candidate = subject_after(doc, paragraph, cue_end, hi)?;
     resolve(doc, paragraph, candidate).map(|who| (who, true))
+}
+
+/// Adverbs that may stand between "it", its auxiliaries and the cue ("it is widely expected").
+const EXPLETIVE_ADVERBS: &[&str] = &[
+    "widely",
+    "also",
+    "now",
+    "generally",
+    "still",
+    "increasingly",
+    "commonly",
+    "often",
+    "already",
+    "further",
+    "not",
+    "long",
+];
+
+/// True when the cue at `cue_tok` has an empty "it" for its subject, which names no one: a
+/// passive ("it is thought that", "It was widely expected", "it has been reported") or
+/// "it seems", "it appears". A passive's subject is never the speaker, and "it" there
+/// stands for no entity.
+fn is_expletive_it(para: &super::doc::Para, lo: usize, cue_tok: usize) -> bool {
+    let mut idx = cue_tok;
+    let step_back = |idx: &mut usize| -> Option<&str> {
+        while *idx > lo && EXPLETIVE_ADVERBS.contains(&para.lower(*idx - 1)) {
+            *idx -= 1;
+        }
+        (*idx > lo).then(|| {
+            *idx -= 1;
+            para.lower(*idx)
+        })
+    };
+    let cue = para.lower(cue_tok);
+    let subject = if matches!(cue, "seems" | "seemed" | "appears" | "appeared") {
+        step_back(&mut idx)
+    } else {
+        match step_back(&mut idx) {
+            // The quotes' tokens keep "it's" whole.
+            Some("it's" | "it’s") => Some("it"),
+            Some("is" | "was") => step_back(&mut idx),
+            Some("been") => match step_back(&mut idx) {
+                Some("has" | "had" | "have") => step_back(&mut idx),
+                _ => None,
+            },
+            Some("be") => match step_back(&mut idx) {
+                Some("will" | "would" | "could" | "may" | "might" | "should" | "must" | "can") => {
+                    step_back(&mut idx)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    subject == Some("it")
 }
 
 /// True when a subject phrase stands right before the cue (the cue is a finite verb here,

@@ -609,6 +609,14 @@ fn stance(
     if subject_end == start || !para.toks[subject_end - 1].word {
         return None;
     }
+    // "like" holds a view only as a wish ("would like to see"); otherwise it is mostly a
+    // preposition ("artists like Joss Stone") or a taste ("people who like Robbie").
+    if matches!(para.lower(verb), "like" | "likes" | "liked") {
+        let wish = para.lower(verb - 1);
+        if !(wish == "would" || wish.ends_with("'d") || wish.ends_with("’d")) {
+            return None;
+        }
+    }
     let before = para.lower(subject_end - 1);
     if matches!(
         before,

@@ -354,6 +354,80 @@ fn groups_and_titles_make_no_entities() {
 }
 
 #[test]
+fn an_empty_it_names_no_speaker_and_like_is_mostly_no_stance() {
+    let speakers = |paragraphs: &[&str]| -> Vec<(String, String)> {
+        let mut article = article_of(paragraphs);
+        crate::analyze(&mut article, &crate::Options::default());
+        article
+            .quotes
+            .iter()
+            .map(|quote| {
+                let speaker = quote.speaker.as_ref().map(|speaker| speaker.name.clone());
+                (
+                    quote.cue.clone().unwrap_or_default(),
+                    speaker.unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let opening =
+        "The European Union said on Monday that its trade had risen by a tenth last year.";
+    for (sentence, cue) in [
+        (
+            "It is thought that the brand will be sold before the summer.",
+            "thought",
+        ),
+        (
+            "It was widely expected that the board would approve the sale.",
+            "expected",
+        ),
+        (
+            "It has been reported that the buyer is a rival firm from Japan.",
+            "reported",
+        ),
+        (
+            "It's hoped the deal will close before the end of the year.",
+            "hoped",
+        ),
+    ] {
+        let found = speakers(&[opening, sentence]);
+        assert!(
+            found.contains(&(cue.to_string(), String::new())),
+            "{sentence}: {found:?}"
+        );
+    }
+    // "it" that stands for the union still names it.
+    let found = speakers(&[
+        opening,
+        "It said that the brand would be sold before the summer.",
+    ]);
+    assert!(
+        found.contains(&("said".to_string(), "European Union".to_string())),
+        "{found:?}"
+    );
+    // "It seems" holds no one's view, nor do "artists like …" or "people who like …".
+    for sentence in [
+        "It seems that the brand will be sold before the summer.",
+        "Unilever has signed artists like Joss Stone for its adverts.",
+        "People who like the brand will be sad to see it sold.",
+    ] {
+        let found = speakers(&[opening, sentence]);
+        assert!(
+            !found
+                .iter()
+                .any(|(cue, _)| matches!(cue.as_str(), "seems" | "like")),
+            "{sentence}: {found:?}"
+        );
+    }
+    // A wish is a stance.
+    let found = speakers(&["Unilever would like to sell the brand before the summer."]);
+    assert!(
+        found.contains(&("like".to_string(), "Unilever".to_string())),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_speaker_spoken_of_as_it_is_an_organisation() {
     let kinds = |paragraphs: &[&str]| -> Vec<(String, article::EntityKind)> {
         let mut article = article_of(paragraphs);
