@@ -580,6 +580,22 @@ const BEFORE_STANCE: &[&str] = &[
     "nevertheless",
 ];
 
+/// Verbs that "back" follows as their particle ("bounced back", "flew back", "buy back"),
+/// not as a verb of its own: of motion, of money and of time.
+const PARTICLE_VERBS: &[&str] = &[
+    "bounce", "bounced", "bounces", "bouncing", "fly", "flew", "flies", "flying", "flown", "go",
+    "goes", "going", "gone", "went", "come", "comes", "coming", "came", "bring", "brings",
+    "bringing", "brought", "put", "puts", "putting", "buy", "buys", "buying", "bought", "pay",
+    "pays", "paying", "paid", "cut", "cuts", "cutting", "scale", "scaled", "scaling", "roll",
+    "rolled", "rolling", "trace", "traced", "hold", "holding", "held", "get", "gets", "got",
+    "getting", "look", "looked", "looking", "step", "stepped", "head", "headed", "heading", "jump",
+    "jumped", "jumps", "win", "won", "winning", "wrest", "wrested", "dial", "pare", "send", "sent",
+    "give", "gave", "given", "turn", "turned", "move", "moved", "sit", "sat", "stand", "stood",
+    "set", "keep", "kept", "run", "ran", "hurried", "fall", "fell", "land", "landed", "lands",
+    "pull", "pulled", "think", "harkened", "harkens", "take", "took", "taking", "clawed", "live",
+    "lived", "living", "popped", "sprang", "date", "dates", "dated",
+];
+
 /// "Christie endorsed Trump", "Rubio wants to emerge as …": a stance verb with a subject
 /// before it; the content runs from the verb to the end of its clause.
 fn stance(
@@ -618,6 +634,12 @@ fn stance(
         }
     }
     let before = para.lower(subject_end - 1);
+    // "back" as the particle of a verb of motion or money ("has bounced back", "flew back",
+    // "to buy back shares") is no stance; after a retort ("shot back", "fired back") or
+    // its subject ("Unions back the plan") it may be one.
+    if para.lower(verb) == "back" && PARTICLE_VERBS.contains(&before) {
+        return None;
+    }
     if matches!(
         before,
         "to" | "the"

@@ -354,7 +354,7 @@ fn groups_and_titles_make_no_entities() {
 }
 
 #[test]
-fn an_empty_it_names_no_speaker_and_like_is_mostly_no_stance() {
+fn an_empty_it_names_no_speaker_and_like_and_back_are_mostly_no_stance() {
     let speakers = |paragraphs: &[&str]| -> Vec<(String, String)> {
         let mut article = article_of(paragraphs);
         crate::analyze(&mut article, &crate::Options::default());
@@ -419,6 +419,11 @@ fn an_empty_it_names_no_speaker_and_like_is_mostly_no_stance() {
             "{sentence}: {found:?}"
         );
     }
+    // "back" after a verb of motion or money is its particle; after its subject, a stance.
+    let found = speakers(&[opening, "It has bounced back strongly since the spring."]);
+    assert!(!found.iter().any(|(cue, _)| cue == "back"), "{found:?}");
+    let found = speakers(&["The unions back the plan to sell the brand before the summer."]);
+    assert!(found.iter().any(|(cue, _)| cue == "back"), "{found:?}");
     // A wish is a stance.
     let found = speakers(&["Unilever would like to sell the brand before the summer."]);
     assert!(
