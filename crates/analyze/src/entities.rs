@@ -298,11 +298,25 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         let Some(range) = trim(tokens, start..last + 1, kind) else {
             continue;
         };
-        let range = with_number(tokens, range, kind);
-        let surfaces = tokens.surfaces.get(range.clone()).unwrap_or(&[]);
-        let hit = gazetteer
-            .longest_match(surfaces, &mut buf)
-            .filter(|hit| hit.n_tokens == surfaces.len() && !hit.demonym);
+        let mut known = |range: &Range<usize>| {
+            let surfaces = tokens.surfaces.get(range.clone()).unwrap_or(&[]);
+            gazetteer
+                .longest_match(surfaces, &mut buf)
+                .filter(|hit| hit.n_tokens == surfaces.len() && !hit.demonym)
+        };
+        let mut hit = known(&range);
+        // A known name keeps its words ("Republicans have 24 seats, Democrats 10"); another
+        // may take the number after it.
+        let range = match hit {
+            Some(_) => range,
+            None => {
+                let with_number = with_number(tokens, range.clone(), kind);
+                if with_number != range {
+                    hit = known(&with_number);
+                }
+                with_number
+            }
+        };
         if let Some(hit) = hit {
             // The tagger's person is trusted ("Paris Hilton", "Jordan"); a known place or
             // organisation otherwise gets its gazetteer kind. But one word that is a known
@@ -330,7 +344,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
 
 /// Words that make the number before them a count or a measure, not part of a name ("Sony 3
 /// million", "Humberto 75 miles north").
-const COUNTED: [&str; 44] = [
+const COUNTED: &[&str] = &[
     "million",
     "billion",
     "trillion",
@@ -382,8 +396,8 @@ const COUNTED: [&str; 44] = [
 /// names rarely hold digits, stops before them. Only a number of one to three digits, one
 /// space after the name in its sentence and followed by a lowercase word that is no count
 /// ("Sony 3 million"), by punctuation or by the end of the sentence; never before a capital
-/// ("Chelsea 2 Arsenal 1") or a bracket ("Faye (Berkovic 83)", a minute), and never after a
-/// known name ("Republicans have 24 seats, Democrats 10").
+/// ("Chelsea 2 Arsenal 1") or a bracket ("Faye (Berkovic 83)", a minute). The caller keeps a
+/// known name as it is.
 fn with_number(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Range<usize> {
     if !matches!(kind, EntityKind::Organization | EntityKind::Other) {
         return range;
@@ -392,7 +406,7 @@ fn with_number(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Ra
     let sentence = tokens.sentence_bounds(range.start);
     let word = tokens.surface(number);
     let glued = match (
-        tokens.text.tokens.get(number.wrapping_sub(1)),
+        tokens.text.tokens.get(range.end - 1),
         tokens.text.tokens.get(number),
     ) {
         (Some(last), Some(next)) => last.paragraph == next.paragraph && last.end + 1 == next.start,
@@ -412,13 +426,7 @@ fn with_number(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Ra
             "," | "." | ";" | "!" | "?" | "'s" | "’s" | "\"" | "”"
         )
         || (after.starts_with(|c: char| c.is_lowercase()) && !COUNTED.contains(&after));
-    let known = || {
-        let surfaces = tokens.surfaces.get(range.clone()).unwrap_or(&[]);
-        gazetteer::gazetteer()
-            .longest_match(surfaces, &mut String::new())
-            .is_some_and(|hit| hit.n_tokens == surfaces.len())
-    };
-    if ends_it && !known() {
+    if ends_it {
         range.start..number + 1
     } else {
         range

@@ -125,18 +125,21 @@ mod tests {
         }
     }
 
+    /// An article of `paragraphs`, analysed.
+    fn analysed(paragraphs: &[&str]) -> article::Article {
+        let mut article = article::Article::new("t");
+        article.paragraphs = paragraphs.iter().map(|text| text.to_string()).collect();
+        super::analyze(&mut article, &super::Options::default());
+        article
+    }
+
     #[test]
     fn a_party_is_one_organisation_whatever_it_is_called() {
-        let mut article = article::Article::new("t");
-        article.paragraphs = [
+        let article = analysed(&[
             "The Tories said the plan would fail.",
             "Tory leader Michael Howard spoke on Monday.",
             "The Conservatives and Labour disagreed.",
-        ]
-        .iter()
-        .map(|text| text.to_string())
-        .collect();
-        super::analyze(&mut article, &super::Options::default());
+        ]);
         let party = article
             .entities
             .iter()
@@ -156,10 +159,7 @@ mod tests {
 
     /// The names of the entities `analyze` finds in `paragraphs`.
     fn entity_names(paragraphs: &[&str]) -> Vec<String> {
-        let mut article = article::Article::new("t");
-        article.paragraphs = paragraphs.iter().map(|text| text.to_string()).collect();
-        super::analyze(&mut article, &super::Options::default());
-        article
+        analysed(paragraphs)
             .entities
             .into_iter()
             .map(|entity| entity.name)
@@ -179,5 +179,12 @@ mod tests {
         assert!(!names.iter().any(|name| name.ends_with(" 2")), "{names:?}");
         let names = entity_names(&["Chelsea 2 Arsenal 1: the champions were beaten at home."]);
         assert!(!names.iter().any(|name| name == "Chelsea 2"), "{names:?}");
+        // A known name keeps its words.
+        let names = entity_names(&["Republicans have 24 seats up in November, Democrats 10."]);
+        assert!(
+            names.iter().any(|name| name == "Democratic Party"),
+            "{names:?}"
+        );
+        assert!(!names.iter().any(|name| name.ends_with("10")), "{names:?}");
     }
 }

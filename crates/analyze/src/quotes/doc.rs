@@ -346,45 +346,38 @@ impl<'a> Doc<'a> {
                 }
             }
         }
-        let common: Vec<bool> = openers
-            .iter()
-            .map(|&(paragraph, tok_idx)| {
-                let para = &self.paras[paragraph];
-                let word = para.lower(tok_idx);
-                let next_is_lowercase = para
-                    .toks
-                    .get(tok_idx + 1)
-                    .is_some_and(|next| next.word && !next.capitalized);
-                in_lowercase.get(word).copied().unwrap_or(false)
-                    // "Currently, …", "Originally called …": an adverb.
-                    || word.len() > 4 && word.ends_with("ly")
-                    // "Speaking on …", "Realising that …": a participle.
-                    || word.len() > 5 && word.ends_with("ing") && next_is_lowercase
-                    // "Thousands marched", "Optimists say": a plural noun, not a name (a
-                    // surname is known by then, or tagged).
-                    || word.len() > 3
-                        && word.ends_with('s')
-                        && !word.ends_with("ss")
-                        && !word.ends_with("'s")
-                        && !word.ends_with("’s")
-                        && next_is_lowercase
-                        && para.chars[para.toks[tok_idx].start + 1..para.toks[tok_idx].end]
-                            .iter()
-                            .all(|c| !c.is_uppercase())
-            })
-            .collect();
-        for (opener_idx, &(paragraph, tok_idx)) in openers.iter().enumerate() {
-            if !common[opener_idx] {
-                continue;
-            }
+        let is_common = |&(paragraph, tok_idx): &(usize, usize)| {
             let para = &self.paras[paragraph];
             let tok = &para.toks[tok_idx];
+            let word = para.lower(tok_idx);
+            let next_is_lowercase = para
+                .toks
+                .get(tok_idx + 1)
+                .is_some_and(|next| next.word && !next.capitalized);
+            let looks_common = in_lowercase.get(word).copied().unwrap_or(false)
+                // "Currently, …", "Originally called …": an adverb.
+                || word.len() > 4 && word.ends_with("ly")
+                // "Speaking on …", "Realising that …": a participle.
+                || word.len() > 5 && word.ends_with("ing") && next_is_lowercase
+                // "Thousands marched", "Optimists say": a plural noun, not a name (a
+                // surname is known by then, or tagged).
+                || word.len() > 3
+                    && word.ends_with('s')
+                    && !word.ends_with("ss")
+                    && !word.ends_with("'s")
+                    && !word.ends_with("’s")
+                    && next_is_lowercase
+                    && para.chars[tok.start + 1..tok.end]
+                        .iter()
+                        .all(|c| !c.is_uppercase());
             // "The", "But", "Most": no entity is named so, and most sentences open so.
-            let named = !cues::is_not_a_name(para.lower(tok_idx))
-                && self.find_named(&para.text(tok.start, tok.end)).is_some();
-            if !named {
-                self.paras[paragraph].toks[tok_idx].common = true;
-            }
+            looks_common
+                && (cues::is_not_a_name(word)
+                    || self.find_named(&para.text(tok.start, tok.end)).is_none())
+        };
+        let common: Vec<(usize, usize)> = openers.into_iter().filter(is_common).collect();
+        for (paragraph, tok_idx) in common {
+            self.paras[paragraph].toks[tok_idx].common = true;
         }
     }
 

@@ -14,6 +14,13 @@ fn article_of(paragraphs: &[&str]) -> Article {
     article
 }
 
+/// An article of `paragraphs` through the whole analysis.
+fn analysed(paragraphs: &[&str]) -> Article {
+    let mut article = article_of(paragraphs);
+    crate::analyze(&mut article, &crate::Options::default());
+    article
+}
+
 /// (kind, text, speaker name or "" for none) for every quote found.
 fn quotes_of(article: &Article) -> Vec<(QuoteKind, String, String)> {
     article
@@ -295,11 +302,10 @@ fn spans_point_at_the_words() {
 #[test]
 fn a_contracted_pronoun_resolves_as_the_pronoun() {
     let speakers = |cue: &str| -> Vec<String> {
-        let mut article = article_of(&[
+        let article = analysed(&[
             "Maria Lopez, the mayor of Riverton, opened the meeting on Monday.",
             &format!("“We will win this vote,” {cue}."),
         ]);
-        crate::analyze(&mut article, &crate::Options::default());
         quotes_of(&article)
             .into_iter()
             .map(|(_, _, speaker)| speaker)
@@ -312,12 +318,11 @@ fn a_contracted_pronoun_resolves_as_the_pronoun() {
 
 #[test]
 fn a_subject_opening_with_common_words_is_headed_by_its_name() {
-    let mut article = article_of(&[
+    let article = analysed(&[
         "The former governor spoke first.",
         "Former Arkansas governor Mike Huckabee called the program “worse than amnesty.”",
         "As Tory leader Michael Howard began his campaign, Charles Kennedy called the Tories a “fading” force.",
     ]);
-    crate::analyze(&mut article, &crate::Options::default());
     let direct: Vec<(String, String)> = quotes_of(&article)
         .into_iter()
         .filter(|(kind, _, _)| *kind == D)
@@ -356,9 +361,7 @@ fn groups_and_titles_make_no_entities() {
 #[test]
 fn an_empty_it_names_no_speaker_and_like_and_back_are_mostly_no_stance() {
     let speakers = |paragraphs: &[&str]| -> Vec<(String, String)> {
-        let mut article = article_of(paragraphs);
-        crate::analyze(&mut article, &crate::Options::default());
-        article
+        analysed(paragraphs)
             .quotes
             .iter()
             .map(|quote| {
