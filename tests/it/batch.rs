@@ -72,11 +72,16 @@ fn fixture_corpus_batch() {
 }
 
 #[test]
-fn output_is_identical_for_any_thread_count() {
+fn output_is_identical_for_any_thread_count_chunk_and_batch_size() {
     let one = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
     let four = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
-    let config = "tests/fixtures/pipelines/chunked.toml";
-    for (dir, threads) in [(&one, "1"), (&four, "4")] {
+    let unbatched = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let chunked = "tests/fixtures/pipelines/chunked.toml";
+    for (dir, threads, config) in [
+        (&one, "1", chunked),
+        (&four, "4", chunked),
+        (&unbatched, "2", "tests/fixtures/pipelines/unbatched.toml"),
+    ] {
         let output = run(
             &[
                 "samples",
@@ -96,6 +101,10 @@ fn output_is_identical_for_any_thread_count() {
     assert!(
         articles_one == articles_four,
         "articles.jsonl differs between 1 and 4 threads"
+    );
+    assert!(
+        articles_one == read(&unbatched.path().join("articles.jsonl")),
+        "articles.jsonl differs between batches of 3 and single articles"
     );
     assert_eq!(report(one.path())["threads"], 1);
     assert_eq!(report(four.path())["threads"], 4);

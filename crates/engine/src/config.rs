@@ -46,6 +46,9 @@ pub struct RunSettings {
     /// Articles per chunk.
     #[serde(default = "default_chunk_size")]
     pub chunk_size: usize,
+    /// Articles a worker takes at a time and runs through each stage in turn.
+    #[serde(default = "default_batch_size")]
+    pub batch_size: usize,
 }
 
 impl Default for RunSettings {
@@ -53,12 +56,20 @@ impl Default for RunSettings {
         RunSettings {
             threads: 0,
             chunk_size: default_chunk_size(),
+            batch_size: default_batch_size(),
         }
     }
 }
 
 fn default_chunk_size() -> usize {
     256
+}
+
+/// Large enough that each stage's code and tables stay in the caches from one article to the
+/// next (a batch of 16 to 256 made a one-worker run about a fifth faster than one article at a
+/// time), small against a chunk, so that the workers share a chunk evenly.
+fn default_batch_size() -> usize {
+    32
 }
 
 /// `[limits]`.
@@ -158,6 +169,9 @@ impl Config {
         if self.run.chunk_size == 0 {
             return Err(error("run.chunk_size must be at least 1".to_string()));
         }
+        if self.run.batch_size == 0 {
+            return Err(error("run.batch_size must be at least 1".to_string()));
+        }
         if self.export.is_empty() {
             return Err(error(
                 "the pipeline has no [[export]]: nothing would be written".to_string(),
@@ -228,5 +242,17 @@ mod tests {
         let error =
             Config::parse("[run]\nthreds = 2\n[[export]]\nplugin='jsonl'", "x.toml").unwrap_err();
         assert!(error.to_string().contains("threds"), "{error}");
+    }
+
+    #[test]
+    fn sizes_of_zero_are_errors() {
+        for (key, message) in [
+            ("chunk_size", "run.chunk_size must be at least 1"),
+            ("batch_size", "run.batch_size must be at least 1"),
+        ] {
+            let text = format!("[run]\n{key} = 0\n[[export]]\nplugin='jsonl'");
+            let error = Config::parse(&text, "x.toml").unwrap_err();
+            assert!(error.to_string().contains(message), "{error}");
+        }
     }
 }

@@ -1,8 +1,10 @@
 //! The batch engine: inputs → parse → analyze → classify → export, in bounded parallel chunks.
 //!
 //! ```text
-//! reader thread ──chunks──▶ main thread: rayon pool maps each chunk (parse, analyze, classify,
-//!   (ingest)                 encode), order kept ──▶ one writer thread per exporter, in order
+//! reader thread ──chunks──▶ main thread: cuts each chunk into batches, one rayon task each
+//!   (ingest)                 (parse, analyze, encode, classify: stage by stage over the
+//!                            batch); two chunks in flight, results put back in input order
+//!                            ──▶ one writer thread per exporter, in order
 //!                                        └──▶ rejects.jsonl
 //! ```
 //!

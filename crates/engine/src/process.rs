@@ -1,4 +1,5 @@
-//! The per-article work, shared by the batch engine and streaming mode.
+//! The per-article work, shared by the batch engine and streaming mode, done a batch of
+//! articles at a time.
 
 use std::time::{Duration, Instant};
 
@@ -68,78 +69,86 @@ impl Processor {
         &self.classifiers
     }
 
-    /// Everything that happens to one input before export.
-    pub fn process(&self, raw: Result<RawDoc, Reject>, times: &mut StageTimes) -> Outcome {
-        let raw = match raw {
-            Ok(raw) => raw,
-            Err(reject) => {
-                return Outcome::Rejected {
-                    reject,
-                    stage: "read",
-                };
-            }
-        };
+    /// Everything that happens to a batch of inputs before export, one outcome per input, in
+    /// input order. The batch goes through each stage in turn (parse and clean, analysis,
+    /// encoding, then each classifier over every article) rather than each article through
+    /// every stage: a stage's code and model tables stay in the processor's caches from one
+    /// article to the next instead of being evicted by all the other stages in between.
+    pub fn process_batch(
+        &self,
+        raws: Vec<Result<RawDoc, Reject>>,
+        times: &mut StageTimes,
+    ) -> Vec<Outcome> {
+        let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(raws.len());
+        let mut articles = Vec::with_capacity(raws.len());
+        // Per parsed article: its place among the outcomes and the name of its input.
+        let mut parsed_from = Vec::with_capacity(raws.len());
         let started = Instant::now();
-        let parsed = ingest::parse(&raw);
-        times.parse += started.elapsed();
-        let article = match parsed {
-            Ok(article) => article,
-            Err(reason) => {
-                return Outcome::Rejected {
+        for raw in raws {
+            let raw = match raw {
+                Ok(raw) => raw,
+                Err(reject) => {
+                    outcomes.push(Some(Outcome::Rejected {
+                        reject,
+                        stage: "read",
+                    }));
+                    continue;
+                }
+            };
+            match ingest::parse(&raw) {
+                Ok(article) => {
+                    parsed_from.push((outcomes.len(), raw.origin.display()));
+                    articles.push(article);
+                    outcomes.push(None);
+                }
+                Err(reason) => outcomes.push(Some(Outcome::Rejected {
                     reject: Reject::new(raw.origin.display(), reason),
                     stage: "parse",
-                };
+                })),
             }
-        };
-        match self.process_article(article, times) {
-            Ok(json) => Outcome::Exported(json),
-            Err(reason) => Outcome::Rejected {
-                reject: Reject::new(raw.origin.display(), reason),
-                stage: "classify",
-            },
         }
+        times.parse += started.elapsed();
+        let results = self.process_articles(articles, times);
+        for ((slot, input), result) in parsed_from.into_iter().zip(results) {
+            outcomes[slot] = Some(match result {
+                Ok(json) => Outcome::Exported(json),
+                Err(reason) => Outcome::Rejected {
+                    reject: Reject::new(input, reason),
+                    stage: "classify",
+                },
+            });
+        }
+        outcomes.into_iter().flatten().collect()
     }
 
-    /// Everything that happens to a freshly parsed article: clean-up (counted as parsing),
-    /// analysis, classification, and encoding to the compact JSON exporters receive. The
-    /// error is why a classifier refused it. Batch and stream mode both end here, so they
-    /// give the same bytes for the same record.
-    pub fn process_article(
+    /// Everything that happens to freshly parsed articles, stage by stage over all of them
+    /// (see [`Processor::process_batch`]): clean-up (counted as parsing), analysis,
+    /// classification, and encoding to the compact JSON exporters receive. One result per
+    /// article, in order; an error is why a classifier refused that article. Batch and stream
+    /// mode both end here, so they give the same bytes for the same record.
+    pub fn process_articles(
         &self,
-        mut article: Article,
+        mut articles: Vec<Article>,
         times: &mut StageTimes,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Vec<Result<Vec<u8>, String>> {
         let started = Instant::now();
-        analyze::clean(&mut article);
+        articles.iter_mut().for_each(analyze::clean);
         times.parse += started.elapsed();
 
         let started = Instant::now();
-        analyze::analyze(&mut article, &self.options);
+        for article in &mut articles {
+            analyze::analyze(article, &self.options);
+        }
         times.analyze += started.elapsed();
 
         let started = Instant::now();
-        let json = encode(&article);
+        let encoded: Vec<Vec<u8>> = articles.iter().map(encode).collect();
         times.encode += started.elapsed();
         if self.classifiers.is_empty() {
-            return Ok(json);
+            return encoded.into_iter().map(Ok).collect();
         }
-        self.classify(&mut article, &json, times)?;
-        // The exporters get the same bytes with the labels spliced in: the article is encoded
-        // once, not once more after classification.
-        let started = Instant::now();
-        let json = with_labels(json, &article);
-        times.encode += started.elapsed();
-        Ok(json)
-    }
-
-    /// Runs every classifier on the article's JSON (encoded once for all of them) and merges
-    /// their labels into the article.
-    fn classify(
-        &self,
-        article: &mut Article,
-        json: &[u8],
-        times: &mut StageTimes,
-    ) -> Result<(), String> {
+        // The article's JSON, encoded once for all classifiers, or why one refused it.
+        let mut results: Vec<Result<Vec<u8>, String>> = encoded.into_iter().map(Ok).collect();
         if times.classify.len() < self.classifiers.len() {
             times
                 .classify
@@ -147,13 +156,43 @@ impl Processor {
         }
         for (classifier_idx, classifier) in self.classifiers.iter().enumerate() {
             let started = Instant::now();
-            let result = classifier.classify(json);
+            for (article, result) in articles.iter_mut().zip(&mut results) {
+                let Ok(json) = result else { continue };
+                match classifier.classify(json) {
+                    Ok(labels) => {
+                        article.labels.insert(classifier.name().to_string(), labels);
+                    }
+                    Err(error) => *result = Err(error.to_string()),
+                }
+            }
             times.classify[classifier_idx] += started.elapsed();
-            let labels = result.map_err(|error| error.to_string())?;
-            article.labels.insert(classifier.name().to_string(), labels);
         }
-        Ok(())
+        // The exporters get the same bytes with the labels spliced in: the article is encoded
+        // once, not once more after classification.
+        let started = Instant::now();
+        let results = articles
+            .iter()
+            .zip(results)
+            .map(|(article, result)| result.map(|json| with_labels(json, article)))
+            .collect();
+        times.encode += started.elapsed();
+        results
     }
+}
+
+/// Splits inputs into batches of at most `batch_size` (0 is taken as 1), in order.
+pub(crate) fn into_batches<T>(mut inputs: Vec<T>, batch_size: usize) -> Vec<Vec<T>> {
+    let batch_size = batch_size.max(1);
+    let mut batches = Vec::with_capacity(inputs.len().div_ceil(batch_size));
+    while inputs.len() > batch_size {
+        let rest = inputs.split_off(batch_size);
+        batches.push(inputs);
+        inputs = rest;
+    }
+    if !inputs.is_empty() {
+        batches.push(inputs);
+    }
+    batches
 }
 
 /// The article's JSON given its JSON from before classification (`before`, encoded by
@@ -192,7 +231,23 @@ pub fn encode(article: &Article) -> Vec<u8> {
 mod tests {
     use article::{Article, Label};
 
-    use super::{encode, with_labels};
+    use super::{encode, into_batches, with_labels};
+
+    #[test]
+    fn batches_keep_every_input_in_order() {
+        for (n_inputs, batch_size) in [(0, 3), (1, 3), (6, 3), (7, 3), (7, 1), (5, 32), (4, 0)] {
+            let inputs: Vec<usize> = (0..n_inputs).collect();
+            let batches = into_batches(inputs.clone(), batch_size);
+            assert!(
+                batches
+                    .iter()
+                    .all(|batch| !batch.is_empty() && batch.len() <= batch_size.max(1)),
+                "{batches:?}"
+            );
+            let flat: Vec<usize> = batches.into_iter().flatten().collect();
+            assert_eq!(flat, inputs, "{n_inputs} inputs in batches of {batch_size}");
+        }
+    }
 
     #[test]
     fn spliced_labels_give_the_bytes_of_a_full_encode() {

@@ -1,20 +1,21 @@
 //! The batch run.
 
 use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use ingest::{InputSet, RawDoc, Reject};
 use plugin_host::{Exporter, PluginKind, Registry};
-use rayon::prelude::*;
 
-use crate::process::{Outcome, Processor, StageTimes};
+use crate::process::{Outcome, Processor, StageTimes, into_batches};
 use crate::report::{PluginReport, RejectRecord, RunReport};
 use crate::{Config, EngineError};
 
@@ -123,61 +124,90 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
     let progress = progress_bar(options.quiet);
     let mut rejects = RejectsFile::create(&options.out_dir)?;
 
-    let mut totals = StageTimes::default();
-    let mut n_inputs = 0u64;
-    let mut n_exported = 0u64;
-    let mut rejected_by_stage: BTreeMap<String, u64> = BTreeMap::new();
-    let mut writer_gone = false;
-    for chunk in reader.chunks.iter() {
-        n_inputs += chunk.len() as u64;
-        let results: Vec<(Outcome, StageTimes)> = pool.install(|| {
-            // One article per rayon task: without it rayon splits the chunk into a few
-            // blocks and folds each block on one thread, and a worker that runs out of
-            // blocks idles while another is still deep in its own (1–3 % of a two-worker
-            // run, at every chunk's end). An article takes about a millisecond; a task costs
-            // a microsecond.
-            chunk
-                .into_par_iter()
-                .with_max_len(1)
-                .map(|raw| {
-                    let mut times = StageTimes::default();
-                    let outcome = processor.process(raw, &mut times);
-                    (outcome, times)
-                })
-                .collect()
-        });
-        let mut exported = Vec::with_capacity(results.len());
-        for (outcome, times) in results {
-            totals.add(&times);
-            match outcome {
-                Outcome::Exported(json) => exported.push(json),
-                Outcome::Rejected { reject, stage } => {
-                    *rejected_by_stage.entry(stage.to_string()).or_default() += 1;
-                    rejects.write(&RejectRecord {
-                        input: reject.input,
-                        stage: stage.to_string(),
-                        reason: reject.reason,
-                    })?;
+    let mut tally = Tally {
+        totals: StageTimes::default(),
+        n_inputs: 0,
+        n_exported: 0,
+        rejected_by_stage: BTreeMap::new(),
+        writer_gone: false,
+        writers: &writers,
+        rejects: &mut rejects,
+        progress: &progress,
+    };
+    let batch_size = config.run.batch_size;
+    pool.in_place_scope(|scope| -> Result<(), EngineError> {
+        let (done_sender, done) = channel::<(u64, usize, BatchResult)>();
+        // The chunks being processed, oldest first; `first_seq` numbers the oldest.
+        let mut in_flight: VecDeque<InFlight> = VecDeque::new();
+        let mut first_seq = 0u64;
+        let mut chunks = reader.chunks.iter();
+        let mut reading = true;
+        loop {
+            while reading && in_flight.len() < CHUNKS_IN_FLIGHT {
+                let Some(chunk) = chunks.next() else {
+                    reading = false;
+                    break;
+                };
+                let seq = first_seq + in_flight.len() as u64;
+                let batches = into_batches(chunk, batch_size);
+                in_flight.push_back(InFlight {
+                    n_inputs: batches.iter().map(Vec::len).sum(),
+                    results: batches.iter().map(|_| None).collect(),
+                    remaining: batches.len(),
+                });
+                for (batch_idx, batch) in batches.into_iter().enumerate() {
+                    let done_sender = done_sender.clone();
+                    let processor = &processor;
+                    scope.spawn(move |_| {
+                        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            let mut times = StageTimes::default();
+                            let outcomes = processor.process_batch(batch, &mut times);
+                            (outcomes, times)
+                        }));
+                        // The receiver is gone only when the run has already failed.
+                        let _ = done_sender.send((seq, batch_idx, result));
+                    });
                 }
             }
-        }
-        n_exported += exported.len() as u64;
-        let exported: ExportChunk = Arc::new(exported);
-        for writer in &writers {
-            if writer.sender.send(exported.clone()).is_err() {
-                writer_gone = true;
+            while in_flight.front().is_some_and(|chunk| chunk.remaining == 0) {
+                let Some(chunk) = in_flight.pop_front() else {
+                    break;
+                };
+                first_seq += 1;
+                tally.chunk_done(chunk)?;
+                if tally.writer_gone {
+                    return Ok(());
+                }
+            }
+            if in_flight.is_empty() && !reading {
+                return Ok(());
+            }
+            if in_flight.is_empty() {
+                continue;
+            }
+            // Never disconnected: this thread holds a sender.
+            let Ok((seq, batch_idx, result)) = done.recv() else {
+                return Ok(());
+            };
+            let slot = usize::try_from(seq - first_seq)
+                .ok()
+                .and_then(|idx| in_flight.get_mut(idx));
+            if let Some(chunk) = slot
+                && let Some(place) = chunk.results.get_mut(batch_idx)
+                && place.is_none()
+            {
+                *place = Some(result);
+                chunk.remaining -= 1;
             }
         }
-        progress.set_message(format!(
-            "{} articles, {} rejected",
-            n_exported,
-            n_inputs - n_exported
-        ));
-        progress.set_position(n_inputs);
-        if writer_gone {
-            break;
-        }
-    }
+    })?;
+    let Tally {
+        totals,
+        n_inputs,
+        n_exported,
+        rejected_by_stage,
+        ..
+    } = tally;
     progress.finish_and_clear();
     let (skipped_files, read_seconds) = reader.finish();
 
@@ -226,6 +256,80 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
     };
     write_report(&options.out_dir, &report)?;
     Ok(report)
+}
+
+/// Chunks processed at once. While the last batches of one chunk run, the next chunk's are
+/// already queued, so no worker waits at a chunk's end for another to finish; results are
+/// handed on a whole chunk at a time, in input order.
+const CHUNKS_IN_FLIGHT: usize = 2;
+
+/// A batch's outcomes and stage times, or the panic that stopped it.
+type BatchResult = std::thread::Result<(Vec<Outcome>, StageTimes)>;
+
+/// A chunk whose batches are being processed.
+struct InFlight {
+    n_inputs: usize,
+    /// Per batch, in input order: its result once it is done.
+    results: Vec<Option<BatchResult>>,
+    /// Batches not done yet.
+    remaining: usize,
+}
+
+/// What the run has done so far, and where finished chunks go.
+struct Tally<'a> {
+    totals: StageTimes,
+    n_inputs: u64,
+    n_exported: u64,
+    rejected_by_stage: BTreeMap<String, u64>,
+    /// A writer stopped taking chunks (it failed; `Writer::finish` says why).
+    writer_gone: bool,
+    writers: &'a [Writer],
+    rejects: &'a mut RejectsFile,
+    progress: &'a ProgressBar,
+}
+
+impl Tally<'_> {
+    /// Hands a finished chunk on: records to the writers, rejects to `rejects.jsonl`.
+    fn chunk_done(&mut self, chunk: InFlight) -> Result<(), EngineError> {
+        self.n_inputs += chunk.n_inputs as u64;
+        let mut exported = Vec::with_capacity(chunk.n_inputs);
+        for result in chunk.results.into_iter().flatten() {
+            let (outcomes, times) = match result {
+                Ok(done) => done,
+                // A panic in the analysis is a bug; it ends the run as it would have on the
+                // worker.
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            self.totals.add(&times);
+            for outcome in outcomes {
+                match outcome {
+                    Outcome::Exported(json) => exported.push(json),
+                    Outcome::Rejected { reject, stage } => {
+                        *self.rejected_by_stage.entry(stage.to_string()).or_default() += 1;
+                        self.rejects.write(&RejectRecord {
+                            input: reject.input,
+                            stage: stage.to_string(),
+                            reason: reject.reason,
+                        })?;
+                    }
+                }
+            }
+        }
+        self.n_exported += exported.len() as u64;
+        let exported: ExportChunk = Arc::new(exported);
+        for writer in self.writers {
+            if writer.sender.send(exported.clone()).is_err() {
+                self.writer_gone = true;
+            }
+        }
+        self.progress.set_message(format!(
+            "{} articles, {} rejected",
+            self.n_exported,
+            self.n_inputs - self.n_exported
+        ));
+        self.progress.set_position(self.n_inputs);
+        Ok(())
+    }
 }
 
 fn plugin_report(plugin: &plugin_host::Plugin) -> PluginReport {

@@ -1,8 +1,9 @@
 //! Streaming mode: JSON Lines in, exactly one JSON line out per line in, in input order.
 //!
 //! ```text
-//! reader thread ──chunks of lines──▶ main thread: rayon pool maps each line (parse, analyze,
-//!   (LineReader)   (one queued)        classify, encode), order kept ──▶ output, flushed per chunk
+//! reader thread ──chunks of lines──▶ main thread: rayon pool maps each batch of lines (parse,
+//!   (LineReader)   (one queued)        analyze, encode, classify), order kept ──▶ output,
+//!                                      flushed per chunk
 //! ```
 //!
 //! This is the mode a distributed engine (Apache Spark) runs on every executor, one process
@@ -10,7 +11,7 @@
 //! long, invalid or refused lines become error records, never gaps), the exit status is a
 //! failure only when the whole stream is (a plugin that cannot load, a broken pipe), and the
 //! same input gives the same bytes. An article record is byte for byte what the batch run
-//! hands its exporters, because both go through [`Processor::process_article`].
+//! hands its exporters, because both go through [`Processor::process_articles`].
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
@@ -23,7 +24,7 @@ use plugin_host::PluginKind;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::process::{Processor, StageTimes};
+use crate::process::{Processor, StageTimes, into_batches};
 use crate::{Config, EngineError};
 
 /// Lines per chunk when none is given: enough to keep every worker busy, small enough that
@@ -149,6 +150,7 @@ pub fn stream(
         })?;
     let max_bytes = config.limits().max_record_bytes;
     let chunk_lines = options.chunk_lines.max(1);
+    let batch_size = config.run.batch_size;
     let lines = Lines {
         processor: &processor,
         options,
@@ -173,16 +175,17 @@ pub fn stream(
             action: "read standard input",
             source,
         })?;
-        let results: Vec<OutputLine> = pool.install(|| {
-            // One line per task, for the reason given in `run`.
-            chunk
+        let batches = into_batches(chunk, batch_size);
+        let results: Vec<Vec<OutputLine>> = pool.install(|| {
+            // One batch per task, stage by stage over its lines, as in `run`.
+            batches
                 .into_par_iter()
                 .with_max_len(1)
-                .map(|line| lines.process(line))
+                .map(|batch| lines.process_batch(batch))
                 .collect()
         });
         buffer.clear();
-        for result in results {
+        for result in results.into_iter().flatten() {
             summary.n_lines += 1;
             match result.error_kind {
                 None => summary.n_articles += 1,
@@ -263,13 +266,46 @@ struct Lines<'a> {
 }
 
 impl Lines<'_> {
-    fn process(&self, line: InputLine) -> OutputLine {
+    /// One output line per input line, in order; the lines that are articles go through the
+    /// processor together.
+    fn process_batch(&self, batch: Vec<InputLine>) -> Vec<OutputLine> {
+        let mut outputs: Vec<Option<OutputLine>> = Vec::with_capacity(batch.len());
+        let mut articles = Vec::with_capacity(batch.len());
+        // Per article: its place among the outputs, its line and its id.
+        let mut parsed_from = Vec::with_capacity(batch.len());
+        for line in batch {
+            match self.parse(line) {
+                Ok((line_no, article)) => {
+                    parsed_from.push((outputs.len(), line_no, article.id.clone()));
+                    articles.push(article);
+                    outputs.push(None);
+                }
+                Err(error) => outputs.push(Some(error)),
+            }
+        }
+        // Stage times are a batch report's business; stream output carries no timings.
+        let mut times = StageTimes::default();
+        let results = self.processor.process_articles(articles, &mut times);
+        for ((slot, line_no, id), result) in parsed_from.into_iter().zip(results) {
+            outputs[slot] = Some(match result {
+                Ok(json) => OutputLine {
+                    json,
+                    error_kind: None,
+                },
+                Err(reason) => self.error(line_no, "classify", &reason, id),
+            });
+        }
+        outputs.into_iter().flatten().collect()
+    }
+
+    /// The article on a line with its line number, or the error record the line gets.
+    fn parse(&self, line: InputLine) -> Result<(u64, Article), OutputLine> {
         match line {
             InputLine::TooLong {
                 line_no,
                 n_bytes,
                 digest,
-            } => self.error(
+            } => Err(self.error(
                 line_no,
                 "oversized",
                 &format!(
@@ -277,15 +313,15 @@ impl Lines<'_> {
                     self.max_bytes
                 ),
                 hex_id(digest),
-            ),
+            )),
             InputLine::Line { line_no, bytes } => {
                 if bytes.iter().all(u8::is_ascii_whitespace) {
-                    return self.error(
+                    return Err(self.error(
                         line_no,
                         "blank",
                         "blank line",
                         hex_id(ingest::line_digest(&bytes)),
-                    );
+                    ));
                 }
                 let raw = RawDoc {
                     origin: Origin {
@@ -297,29 +333,16 @@ impl Lines<'_> {
                     format: Format::JsonRecord,
                 };
                 match ingest::parse_record(&raw) {
-                    Ok(article) => self.article(line_no, article),
+                    Ok(article) => Ok((line_no, article)),
                     Err(error) => {
                         let id = match &error {
                             RecordError::NoText { id: Some(id) } => id.clone(),
                             _ => hex_id(ingest::line_digest(&raw.bytes)),
                         };
-                        self.error(line_no, error.kind(), &error.to_string(), id)
+                        Err(self.error(line_no, error.kind(), &error.to_string(), id))
                     }
                 }
             }
-        }
-    }
-
-    fn article(&self, line_no: u64, article: Article) -> OutputLine {
-        let id = article.id.clone();
-        // Stage times are a batch report's business; stream output carries no timings.
-        let mut times = StageTimes::default();
-        match self.processor.process_article(article, &mut times) {
-            Ok(json) => OutputLine {
-                json,
-                error_kind: None,
-            },
-            Err(reason) => self.error(line_no, "classify", &reason, id),
         }
     }
 
