@@ -168,7 +168,7 @@ impl<'a> Record<'a> {
     /// The decoded article.
     pub fn article(&self) -> Result<&Article, PluginError> {
         self.article
-            .get_or_init(|| serde_json::from_slice(self.json).map_err(|error| error.to_string()))
+            .get_or_init(|| crate::decode::article(self.json, Reads::EVERYTHING))
             .as_ref()
             .map_err(|message| PluginError(format!("cannot decode article: {message}")))
     }
