@@ -37,8 +37,9 @@ use crate::{CliResult, load_config, reference_date};
 /// pipe), stdin unreadable.
 #[derive(Debug, Args)]
 pub(crate) struct StreamArgs {
-    /// Pipeline file (copydesk.toml): its classifiers, limits and plugin folders are used; its
-    /// inputs, exporters and [run] settings are not. Default: the built-in pipeline.
+    /// Pipeline file (copydesk.toml): its classifiers, limits, plugin folders and
+    /// run.batch_size are used; its inputs, exporters and the other [run] settings (--threads
+    /// and --chunk-lines take their place) are not. Default: the built-in pipeline.
     #[arg(long, short)]
     config: Option<PathBuf>,
     /// Plugin folder; repeat for several. Overrides the pipeline's folders.

@@ -135,6 +135,7 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
         progress: &progress,
     };
     let batch_size = config.run.batch_size;
+    let chunks_in_flight = chunks_in_flight(threads, config.run.chunk_size, batch_size);
     pool.in_place_scope(|scope| -> Result<(), EngineError> {
         let (done_sender, done) = channel::<(u64, usize, BatchResult)>();
         // The chunks being processed, oldest first; `first_seq` numbers the oldest.
@@ -143,7 +144,7 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
         let mut chunks = reader.chunks.iter();
         let mut reading = true;
         loop {
-            while reading && in_flight.len() < CHUNKS_IN_FLIGHT {
+            while reading && in_flight.len() < chunks_in_flight {
                 let Some(chunk) = chunks.next() else {
                     reading = false;
                     break;
@@ -258,10 +259,14 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
     Ok(report)
 }
 
-/// Chunks processed at once. While the last batches of one chunk run, the next chunk's are
-/// already queued, so no worker waits at a chunk's end for another to finish; results are
-/// handed on a whole chunk at a time, in input order.
-const CHUNKS_IN_FLIGHT: usize = 2;
+/// Chunks processed at once: at least two, so that while the last batches of one chunk run
+/// the next chunk's are already queued and no worker waits at a chunk's end for another to
+/// finish; and enough for two batches per worker, so that many workers with large batches
+/// all have work. Results are handed on a whole chunk at a time, in input order.
+fn chunks_in_flight(threads: usize, chunk_size: usize, batch_size: usize) -> usize {
+    let per_chunk = chunk_size.max(1).div_ceil(batch_size.max(1));
+    2.max((2 * threads.max(1)).div_ceil(per_chunk) + 1)
+}
 
 /// A batch's outcomes and stage times, or the panic that stopped it.
 type BatchResult = std::thread::Result<(Vec<Outcome>, StageTimes)>;
@@ -536,4 +541,29 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks_in_flight;
+
+    #[test]
+    fn enough_chunks_are_in_flight_for_two_batches_per_worker() {
+        for threads in [1, 2, 3, 8, 64] {
+            for (chunk_size, batch_size) in [(256, 32), (256, 1), (7, 3), (10, 100), (1, 1)] {
+                let chunks = chunks_in_flight(threads, chunk_size, batch_size);
+                let batches_per_chunk = chunk_size.div_ceil(batch_size);
+                assert!(chunks >= 2, "{threads} {chunk_size} {batch_size}");
+                assert!(
+                    chunks * batches_per_chunk >= 2 * threads,
+                    "{threads} workers, chunks of {chunk_size}, batches of {batch_size}: {chunks}"
+                );
+                // No more than needed: one chunk fewer would not do.
+                assert!(
+                    chunks == 2 || (chunks - 2) * batches_per_chunk < 2 * threads,
+                    "{threads} workers, chunks of {chunk_size}, batches of {batch_size}: {chunks}"
+                );
+            }
+        }
+    }
 }

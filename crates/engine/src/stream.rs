@@ -175,6 +175,9 @@ pub fn stream(
             action: "read standard input",
             source,
         })?;
+        // Stream mode waits for each chunk before the next (its output is flushed per chunk):
+        // batches no larger than a worker's share keep every worker busy.
+        let batch_size = batch_size.min(chunk.len().div_ceil(threads));
         let batches = into_batches(chunk, batch_size);
         let results: Vec<Vec<OutputLine>> = pool.install(|| {
             // One batch per task, stage by stage over its lines, as in `run`.
