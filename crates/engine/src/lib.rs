@@ -3,7 +3,7 @@
 //! ```text
 //! reader thread ──chunks──▶ main thread: cuts each chunk into batches, one rayon task each
 //!   (ingest)                 (parse, analyze, encode, classify: stage by stage over the
-//!                            batch); two chunks in flight, results put back in input order
+//!                            batch); two chunks or more in flight, results in input order
 //!                            ──▶ one writer thread per exporter, in order
 //!                                        └──▶ rejects.jsonl
 //! ```
@@ -76,6 +76,11 @@ pub enum EngineError {
         /// Why not.
         message: String,
     },
+    /// The workers stopped handing back results before every input was processed. The main
+    /// thread holds a sender of the channel they answer on, so this does not happen; were
+    /// it to, the run fails rather than lose the inputs still out.
+    #[error("the worker threads stopped handing back results")]
+    WorkersLost,
 }
 
 fn broken_message(errors: &[plugin_host::HostError]) -> String {

@@ -72,53 +72,74 @@ impl Processor {
     /// Everything that happens to a batch of inputs before export, one outcome per input, in
     /// input order. The batch goes through each stage in turn (parse and clean, analysis,
     /// encoding, then each classifier over every article) rather than each article through
-    /// every stage: a stage's code and model tables stay in the processor's caches from one
-    /// article to the next instead of being evicted by all the other stages in between.
+    /// every stage: a stage's code and model tables can stay in the processor's caches from
+    /// one article to the next instead of being evicted by all the other stages in between.
     pub fn process_batch(
         &self,
         raws: Vec<Result<RawDoc, Reject>>,
         times: &mut StageTimes,
     ) -> Vec<Outcome> {
-        let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(raws.len());
-        let mut articles = Vec::with_capacity(raws.len());
-        // Per parsed article: its place among the outcomes and the name of its input.
-        let mut parsed_from = Vec::with_capacity(raws.len());
-        let started = Instant::now();
-        for raw in raws {
-            let raw = match raw {
-                Ok(raw) => raw,
-                Err(reject) => {
-                    outcomes.push(Some(Outcome::Rejected {
-                        reject,
-                        stage: "read",
-                    }));
-                    continue;
+        self.process_inputs(
+            raws,
+            |raw| {
+                let raw = raw.map_err(|reject| Outcome::Rejected {
+                    reject,
+                    stage: "read",
+                })?;
+                let input = raw.origin.display();
+                match ingest::parse(&raw) {
+                    Ok(article) => Ok((input, article)),
+                    Err(reason) => Err(Outcome::Rejected {
+                        reject: Reject::new(input, reason),
+                        stage: "parse",
+                    }),
                 }
-            };
-            match ingest::parse(&raw) {
-                Ok(article) => {
-                    parsed_from.push((outcomes.len(), raw.origin.display()));
-                    articles.push(article);
-                    outcomes.push(None);
-                }
-                Err(reason) => outcomes.push(Some(Outcome::Rejected {
-                    reject: Reject::new(raw.origin.display(), reason),
-                    stage: "parse",
-                })),
-            }
-        }
-        times.parse += started.elapsed();
-        let results = self.process_articles(articles, times);
-        for ((slot, input), result) in parsed_from.into_iter().zip(results) {
-            outcomes[slot] = Some(match result {
+            },
+            |input, result| match result {
                 Ok(json) => Outcome::Exported(json),
                 Err(reason) => Outcome::Rejected {
                     reject: Reject::new(input, reason),
                     stage: "classify",
                 },
-            });
+            },
+            times,
+        )
+    }
+
+    /// One output per input, in order, for batch and stream mode alike. `parse` turns an input
+    /// into an article and what `finish` needs to know of it later (timed as parsing), or
+    /// into its output at once; the articles go through [`Processor::process_articles`]
+    /// together, and `finish` makes each one's output from its result.
+    pub(crate) fn process_inputs<I, K, O>(
+        &self,
+        inputs: Vec<I>,
+        mut parse: impl FnMut(I) -> Result<(K, Article), O>,
+        finish: impl Fn(K, Result<Vec<u8>, String>) -> O,
+        times: &mut StageTimes,
+    ) -> Vec<O> {
+        let mut outputs: Vec<Option<O>> = Vec::with_capacity(inputs.len());
+        let mut articles = Vec::with_capacity(inputs.len());
+        // Per article: its place among the outputs, and what `finish` needs.
+        let mut parsed_from = Vec::with_capacity(inputs.len());
+        let started = Instant::now();
+        for input in inputs {
+            match parse(input) {
+                Ok((known, article)) => {
+                    parsed_from.push((outputs.len(), known));
+                    articles.push(article);
+                    outputs.push(None);
+                }
+                Err(output) => outputs.push(Some(output)),
+            }
         }
-        outcomes.into_iter().flatten().collect()
+        times.parse += started.elapsed();
+        let results = self.process_articles(articles, times);
+        for ((slot, known), result) in parsed_from.into_iter().zip(results) {
+            if let Some(output) = outputs.get_mut(slot) {
+                *output = Some(finish(known, result));
+            }
+        }
+        outputs.into_iter().flatten().collect()
     }
 
     /// Everything that happens to freshly parsed articles, stage by stage over all of them
@@ -141,14 +162,14 @@ impl Processor {
         }
         times.analyze += started.elapsed();
 
+        // The article's JSON, encoded once for all classifiers, or why one refused it.
         let started = Instant::now();
-        let encoded: Vec<Vec<u8>> = articles.iter().map(encode).collect();
+        let mut results: Vec<Result<Vec<u8>, String>> =
+            articles.iter().map(|article| Ok(encode(article))).collect();
         times.encode += started.elapsed();
         if self.classifiers.is_empty() {
-            return encoded.into_iter().map(Ok).collect();
+            return results;
         }
-        // The article's JSON, encoded once for all classifiers, or why one refused it.
-        let mut results: Vec<Result<Vec<u8>, String>> = encoded.into_iter().map(Ok).collect();
         if times.classify.len() < self.classifiers.len() {
             times
                 .classify
@@ -181,18 +202,17 @@ impl Processor {
 }
 
 /// Splits inputs into batches of at most `batch_size` (0 is taken as 1), in order.
-pub(crate) fn into_batches<T>(mut inputs: Vec<T>, batch_size: usize) -> Vec<Vec<T>> {
+pub(crate) fn into_batches<T>(inputs: Vec<T>, batch_size: usize) -> Vec<Vec<T>> {
     let batch_size = batch_size.max(1);
     let mut batches = Vec::with_capacity(inputs.len().div_ceil(batch_size));
-    while inputs.len() > batch_size {
-        let rest = inputs.split_off(batch_size);
-        batches.push(inputs);
-        inputs = rest;
+    let mut inputs = inputs.into_iter();
+    loop {
+        let batch: Vec<T> = inputs.by_ref().take(batch_size).collect();
+        if batch.is_empty() {
+            return batches;
+        }
+        batches.push(batch);
     }
-    if !inputs.is_empty() {
-        batches.push(inputs);
-    }
-    batches
 }
 
 /// The article's JSON given its JSON from before classification (`before`, encoded by

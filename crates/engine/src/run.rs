@@ -138,8 +138,9 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
     let chunks_in_flight = chunks_in_flight(threads, config.run.chunk_size, batch_size);
     pool.in_place_scope(|scope| -> Result<(), EngineError> {
         let (done_sender, done) = channel::<(u64, usize, BatchResult)>();
-        // The chunks being processed, oldest first; `first_seq` numbers the oldest.
-        let mut in_flight: VecDeque<InFlight> = VecDeque::new();
+        // The chunks being processed, oldest first, each a result slot per batch;
+        // `first_seq` numbers the oldest.
+        let mut in_flight: VecDeque<Vec<Option<BatchResult>>> = VecDeque::new();
         let mut first_seq = 0u64;
         let mut chunks = reader.chunks.iter();
         let mut reading = true;
@@ -151,11 +152,7 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
                 };
                 let seq = first_seq + in_flight.len() as u64;
                 let batches = into_batches(chunk, batch_size);
-                in_flight.push_back(InFlight {
-                    n_inputs: batches.iter().map(Vec::len).sum(),
-                    results: batches.iter().map(|_| None).collect(),
-                    remaining: batches.len(),
-                });
+                in_flight.push_back(batches.iter().map(|_| None).collect());
                 for (batch_idx, batch) in batches.into_iter().enumerate() {
                     let done_sender = done_sender.clone();
                     let processor = &processor;
@@ -170,35 +167,28 @@ pub fn run(config: &Config, options: &RunOptions) -> Result<RunReport, EngineErr
                     });
                 }
             }
-            while in_flight.front().is_some_and(|chunk| chunk.remaining == 0) {
-                let Some(chunk) = in_flight.pop_front() else {
-                    break;
-                };
+            // Nothing in flight after filling: nothing is left to read either.
+            let Some(oldest) = in_flight.front() else {
+                return Ok(());
+            };
+            if oldest.iter().all(Option::is_some)
+                && let Some(chunk) = in_flight.pop_front()
+            {
                 first_seq += 1;
-                tally.chunk_done(chunk)?;
+                tally.chunk_done(chunk.into_iter().flatten())?;
                 if tally.writer_gone {
                     return Ok(());
                 }
-            }
-            if in_flight.is_empty() && !reading {
-                return Ok(());
-            }
-            if in_flight.is_empty() {
                 continue;
             }
-            // Never disconnected: this thread holds a sender.
-            let Ok((seq, batch_idx, result)) = done.recv() else {
-                return Ok(());
-            };
-            let slot = usize::try_from(seq - first_seq)
-                .ok()
-                .and_then(|idx| in_flight.get_mut(idx));
-            if let Some(chunk) = slot
-                && let Some(place) = chunk.results.get_mut(batch_idx)
-                && place.is_none()
-            {
-                *place = Some(result);
-                chunk.remaining -= 1;
+            let (seq, batch_idx, result) = done.recv().map_err(|_| EngineError::WorkersLost)?;
+            let slot = seq
+                .checked_sub(first_seq)
+                .and_then(|chunk_idx| usize::try_from(chunk_idx).ok())
+                .and_then(|chunk_idx| in_flight.get_mut(chunk_idx))
+                .and_then(|chunk| chunk.get_mut(batch_idx));
+            if let Some(slot) = slot {
+                *slot = Some(result);
             }
         }
     })?;
@@ -271,15 +261,6 @@ fn chunks_in_flight(threads: usize, chunk_size: usize, batch_size: usize) -> usi
 /// A batch's outcomes and stage times, or the panic that stopped it.
 type BatchResult = std::thread::Result<(Vec<Outcome>, StageTimes)>;
 
-/// A chunk whose batches are being processed.
-struct InFlight {
-    n_inputs: usize,
-    /// Per batch, in input order: its result once it is done.
-    results: Vec<Option<BatchResult>>,
-    /// Batches not done yet.
-    remaining: usize,
-}
-
 /// What the run has done so far, and where finished chunks go.
 struct Tally<'a> {
     totals: StageTimes,
@@ -294,11 +275,14 @@ struct Tally<'a> {
 }
 
 impl Tally<'_> {
-    /// Hands a finished chunk on: records to the writers, rejects to `rejects.jsonl`.
-    fn chunk_done(&mut self, chunk: InFlight) -> Result<(), EngineError> {
-        self.n_inputs += chunk.n_inputs as u64;
-        let mut exported = Vec::with_capacity(chunk.n_inputs);
-        for result in chunk.results.into_iter().flatten() {
+    /// Hands a finished chunk on, its batches' results in input order: records to the
+    /// writers, rejects to `rejects.jsonl`.
+    fn chunk_done(
+        &mut self,
+        results: impl Iterator<Item = BatchResult>,
+    ) -> Result<(), EngineError> {
+        let mut exported = Vec::new();
+        for result in results {
             let (outcomes, times) = match result {
                 Ok(done) => done,
                 // A panic in the analysis is a bug; it ends the run as it would have on the
@@ -306,6 +290,8 @@ impl Tally<'_> {
                 Err(panic) => std::panic::resume_unwind(panic),
             };
             self.totals.add(&times);
+            // One outcome per input.
+            self.n_inputs += outcomes.len() as u64;
             for outcome in outcomes {
                 match outcome {
                     Outcome::Exported(json) => exported.push(json),

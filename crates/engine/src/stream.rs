@@ -272,33 +272,23 @@ impl Lines<'_> {
     /// One output line per input line, in order; the lines that are articles go through the
     /// processor together.
     fn process_batch(&self, batch: Vec<InputLine>) -> Vec<OutputLine> {
-        let mut outputs: Vec<Option<OutputLine>> = Vec::with_capacity(batch.len());
-        let mut articles = Vec::with_capacity(batch.len());
-        // Per article: its place among the outputs, its line and its id.
-        let mut parsed_from = Vec::with_capacity(batch.len());
-        for line in batch {
-            match self.parse(line) {
-                Ok((line_no, article)) => {
-                    parsed_from.push((outputs.len(), line_no, article.id.clone()));
-                    articles.push(article);
-                    outputs.push(None);
-                }
-                Err(error) => outputs.push(Some(error)),
-            }
-        }
         // Stage times are a batch report's business; stream output carries no timings.
         let mut times = StageTimes::default();
-        let results = self.processor.process_articles(articles, &mut times);
-        for ((slot, line_no, id), result) in parsed_from.into_iter().zip(results) {
-            outputs[slot] = Some(match result {
+        self.processor.process_inputs(
+            batch,
+            |line| {
+                self.parse(line)
+                    .map(|(line_no, article)| ((line_no, article.id.clone()), article))
+            },
+            |(line_no, id), result| match result {
                 Ok(json) => OutputLine {
                     json,
                     error_kind: None,
                 },
                 Err(reason) => self.error(line_no, "classify", &reason, id),
-            });
-        }
-        outputs.into_iter().flatten().collect()
+            },
+            &mut times,
+        )
     }
 
     /// The article on a line with its line number, or the error record the line gets.
