@@ -23,8 +23,8 @@ use crate::sdk::Reads;
 /// says why the record is not an article.
 ///
 /// The record is checked as UTF-8 once, whole, and then read as text: read from bytes, every
-/// one of its thousands of small strings was checked on its own, and decoding took about 1.35
-/// times as long (`cargo bench -p microbench -- boundary_decode`).
+/// one of its thousands of small strings was checked on its own, and decoding took 1.3 to 1.7
+/// times as long (`cargo bench -p microbench -- boundary_decode`, three runs).
 pub(crate) fn article(json: &[u8], reads: Reads) -> Result<Article, String> {
     let text = std::str::from_utf8(json).map_err(|error| format!("not UTF-8: {error}"))?;
     decode_text(text, reads).map_err(|error| error.to_string())
