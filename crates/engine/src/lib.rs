@@ -19,7 +19,7 @@ mod run;
 mod stream;
 
 pub use config::{Config, DEFAULT_PIPELINE, PluginUse, default_plugin_folders};
-pub use process::{Outcome, Processor, StageTimes};
+pub use process::{Failure, Outcome, Processor, StageTimes};
 pub use report::{PluginReport, RejectRecord, RunReport};
 pub use run::{RunOptions, run, warm_up_analysis};
 pub use stream::{DEFAULT_CHUNK_LINES, StreamOptions, StreamSummary, stream};

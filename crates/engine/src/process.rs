@@ -1,6 +1,7 @@
 //! The per-article work, shared by the batch engine and streaming mode, done a batch of
 //! articles at a time.
 
+use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
 use article::Article;
@@ -16,9 +17,38 @@ pub enum Outcome {
     Rejected {
         /// Why, and which input.
         reject: Reject,
-        /// `read`, `parse` or `classify`.
+        /// `read`, `parse`, `analyze` or `classify`.
         stage: &'static str,
     },
+}
+
+/// Why an article that was read did not reach the exporters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// `classify` (a classifier refused the article or panicked on it), or the stage of
+    /// copydesk's own code that panicked on it: `parse` or `analyze` (clean-up, analysis and
+    /// encoding).
+    pub stage: &'static str,
+    /// The classifier's message, or the panic's.
+    pub reason: String,
+}
+
+/// Runs `work` on one input, turning a panic into that input's [`Failure`] at `stage`.
+///
+/// copydesk's own code is meant never to panic (see `docs/ARCHITECTURE.md`); should it on
+/// some input, that one input is rejected with the panic's message and the run goes on with
+/// the others. Nothing of a panicked call is kept: the article it worked on is dropped, and
+/// the analysis keeps no state across articles that a panic could leave half-written (the NER
+/// tagger's per-thread buffers are moved out for each call, so a panic drops them).
+pub(crate) fn guarded<T>(stage: &'static str, work: impl FnOnce() -> T) -> Result<T, Failure> {
+    std::panic::catch_unwind(AssertUnwindSafe(work)).map_err(|payload| Failure {
+        stage,
+        reason: format!(
+            "copydesk panicked at the {stage} stage on this input (a bug: please report it with \
+             the input): {}",
+            plugin_api::glue::panic_message(payload.as_ref())
+        ),
+    })
 }
 
 /// Time spent per stage, summed over articles (CPU time across workers, not wall time).
@@ -87,19 +117,23 @@ impl Processor {
                     stage: "read",
                 })?;
                 let input = raw.origin.display();
-                match ingest::parse(&raw) {
-                    Ok(article) => Ok((input, article)),
-                    Err(reason) => Err(Outcome::Rejected {
+                match guarded("parse", || ingest::parse(&raw)) {
+                    Ok(Ok(article)) => Ok((input, article)),
+                    Ok(Err(reason)) => Err(Outcome::Rejected {
                         reject: Reject::new(input, reason),
                         stage: "parse",
+                    }),
+                    Err(failure) => Err(Outcome::Rejected {
+                        reject: Reject::new(input, failure.reason),
+                        stage: failure.stage,
                     }),
                 }
             },
             |input, result| match result {
                 Ok(json) => Outcome::Exported(json),
-                Err(reason) => Outcome::Rejected {
-                    reject: Reject::new(input, reason),
-                    stage: "classify",
+                Err(failure) => Outcome::Rejected {
+                    reject: Reject::new(input, failure.reason),
+                    stage: failure.stage,
                 },
             },
             times,
@@ -114,7 +148,7 @@ impl Processor {
         &self,
         inputs: Vec<I>,
         mut parse: impl FnMut(I) -> Result<(K, Article), O>,
-        finish: impl Fn(K, Result<Vec<u8>, String>) -> O,
+        finish: impl Fn(K, Result<Vec<u8>, Failure>) -> O,
         times: &mut StageTimes,
     ) -> Vec<O> {
         let mut outputs: Vec<Option<O>> = Vec::with_capacity(inputs.len());
@@ -145,27 +179,53 @@ impl Processor {
     /// Everything that happens to freshly parsed articles, stage by stage over all of them
     /// (see [`Processor::process_batch`]): clean-up (counted as parsing), analysis,
     /// classification, and encoding to the compact JSON exporters receive. One result per
-    /// article, in order; an error is why a classifier refused that article. Batch and stream
-    /// mode both end here, so they give the same bytes for the same record.
+    /// article, in order; a [`Failure`] is why a classifier refused that article, or the panic
+    /// of copydesk's own code on it (see [`guarded`]), which costs that article alone. Batch
+    /// and stream mode both end here, so they give the same bytes for the same record.
     pub fn process_articles(
         &self,
         mut articles: Vec<Article>,
         times: &mut StageTimes,
-    ) -> Vec<Result<Vec<u8>, String>> {
-        let started = Instant::now();
-        articles.iter_mut().for_each(analyze::clean);
-        times.parse += started.elapsed();
-
-        let started = Instant::now();
-        for article in &mut articles {
+    ) -> Vec<Result<Vec<u8>, Failure>> {
+        self.process_articles_with(&mut articles, times, |article| {
             analyze::analyze(article, &self.options);
-        }
+        })
+    }
+
+    /// [`Processor::process_articles`] with the analysis given (so that tests can make it
+    /// panic).
+    fn process_articles_with(
+        &self,
+        articles: &mut [Article],
+        times: &mut StageTimes,
+        analysis: impl Fn(&mut Article),
+    ) -> Vec<Result<Vec<u8>, Failure>> {
+        // Per article: none, or why it goes no further.
+        let mut failures: Vec<Option<Failure>> = articles.iter().map(|_| None).collect();
+        let mut each = |work: &dyn Fn(&mut Article)| {
+            for (article, failure) in articles.iter_mut().zip(&mut failures) {
+                if failure.is_none() {
+                    *failure = guarded("analyze", || work(article)).err();
+                }
+            }
+        };
+        let started = Instant::now();
+        each(&analyze::clean);
+        times.parse += started.elapsed();
+        let started = Instant::now();
+        each(&analysis);
         times.analyze += started.elapsed();
 
-        // The article's JSON, encoded once for all classifiers, or why one refused it.
+        // The article's JSON, encoded once for all classifiers, or why it goes no further.
         let started = Instant::now();
-        let mut results: Vec<Result<Vec<u8>, String>> =
-            articles.iter().map(|article| Ok(encode(article))).collect();
+        let mut results: Vec<Result<Vec<u8>, Failure>> = articles
+            .iter()
+            .zip(failures)
+            .map(|(article, failure)| match failure {
+                Some(failure) => Err(failure),
+                None => guarded("analyze", || encode(article)),
+            })
+            .collect();
         times.encode += started.elapsed();
         if self.classifiers.is_empty() {
             return results;
@@ -183,7 +243,12 @@ impl Processor {
                     Ok(labels) => {
                         article.labels.insert(classifier.name().to_string(), labels);
                     }
-                    Err(error) => *result = Err(error.to_string()),
+                    Err(error) => {
+                        *result = Err(Failure {
+                            stage: "classify",
+                            reason: error.to_string(),
+                        });
+                    }
                 }
             }
             times.classify[classifier_idx] += started.elapsed();
@@ -194,7 +259,9 @@ impl Processor {
         let results = articles
             .iter()
             .zip(results)
-            .map(|(article, result)| result.map(|json| with_labels(json, article)))
+            .map(|(article, result)| {
+                result.and_then(|json| guarded("analyze", || with_labels(json, article)))
+            })
             .collect();
         times.encode += started.elapsed();
         results
@@ -251,7 +318,42 @@ pub fn encode(article: &Article) -> Vec<u8> {
 mod tests {
     use article::{Article, Label};
 
-    use super::{encode, into_batches, with_labels};
+    use super::{Failure, Processor, StageTimes, encode, into_batches, with_labels};
+
+    fn article(id: &str, text: &str) -> Article {
+        let mut article = Article::new(id);
+        article.headline = format!("Headline of {id}");
+        article.paragraphs = vec![text.to_string()];
+        article
+    }
+
+    #[test]
+    fn a_panic_in_the_analysis_costs_only_its_article() {
+        let processor = Processor::new(Vec::new(), analyze::Options::default());
+        let text = "Angela Merkel met Emmanuel Macron in Paris on Monday, the chancellery said.";
+        let ids = ["a", "boom", "c"];
+        let mut articles: Vec<Article> = ids.iter().map(|id| article(id, text)).collect();
+        let mut times = StageTimes::default();
+        let results = processor.process_articles_with(&mut articles, &mut times, |article| {
+            analyze::analyze(article, &analyze::Options::default());
+            assert!(article.id != "boom", "the analysis broke on {}", article.id);
+        });
+        let expected = processor.process_articles(
+            ids.iter().map(|id| article(id, text)).collect(),
+            &mut StageTimes::default(),
+        );
+        assert_eq!(results.len(), 3);
+        // The others are exactly what a run without the panic gives them, the article after
+        // the panic included (it runs on the same thread, after the NER tagger's buffers were
+        // dropped mid-call).
+        assert_eq!(results[0], expected[0]);
+        assert_eq!(results[2], expected[2]);
+        let Err(Failure { stage, reason }) = &results[1] else {
+            panic!("the panicked article was not rejected: {:?}", results[1]);
+        };
+        assert_eq!(*stage, "analyze");
+        assert!(reason.contains("the analysis broke on boom"), "{reason}");
+    }
 
     #[test]
     fn batches_keep_every_input_in_order() {

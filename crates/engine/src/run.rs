@@ -285,8 +285,9 @@ impl Tally<'_> {
         for result in results {
             let (outcomes, times) = match result {
                 Ok(done) => done,
-                // A panic in the analysis is a bug; it ends the run as it would have on the
-                // worker.
+                // A panic on one input costs that input alone (`process::guarded`); one that
+                // escaped the guards is a bug in the engine itself, and ends the run as it
+                // would have on the worker.
                 Err(panic) => std::panic::resume_unwind(panic),
             };
             self.totals.add(&times);

@@ -24,7 +24,7 @@ use plugin_host::PluginKind;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::process::{Processor, StageTimes, into_batches};
+use crate::process::{Processor, StageTimes, guarded, into_batches};
 use crate::{Config, EngineError};
 
 /// Lines per chunk when none is given: enough to keep every worker busy, small enough that
@@ -285,7 +285,7 @@ impl Lines<'_> {
                     json,
                     error_kind: None,
                 },
-                Err(reason) => self.error(line_no, "classify", &reason, id),
+                Err(failure) => self.error(line_no, failure.stage, &failure.reason, id),
             },
             &mut times,
         )
@@ -325,9 +325,15 @@ impl Lines<'_> {
                     bytes,
                     format: Format::JsonRecord,
                 };
-                match ingest::parse_record(&raw) {
-                    Ok(article) => Ok((line_no, article)),
-                    Err(error) => {
+                match guarded("parse", || ingest::parse_record(&raw)) {
+                    Ok(Ok(article)) => Ok((line_no, article)),
+                    Err(failure) => Err(self.error(
+                        line_no,
+                        failure.stage,
+                        &failure.reason,
+                        hex_id(ingest::line_digest(&raw.bytes)),
+                    )),
+                    Ok(Err(error)) => {
                         let id = match &error {
                             RecordError::NoText { id: Some(id) } => id.clone(),
                             _ => hex_id(ingest::line_digest(&raw.bytes)),

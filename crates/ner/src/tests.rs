@@ -388,3 +388,30 @@ fn passing_over_quiet_tokens_changes_no_entity_in_the_samples() {
     );
     assert!(n_entities > 10_000, "{n_entities} entities");
 }
+
+#[test]
+fn a_panic_while_tagging_leaves_no_buffers_behind() {
+    // copydesk rejects the one article its analysis panics on and goes on with the next on the
+    // same thread, so a panic mid-tagging must not leave half-written buffers or memo entries
+    // for that next call: the thread's scratch is moved out for each call and a panic drops it.
+    let tokens = [
+        "Angela", "Merkel", "met", "Emmanuel", "Macron", "in", "Berlin", ".",
+    ];
+    let tagger = Tagger::default_model();
+    let expected = tagger.tag(&tokens);
+    let panicked = std::panic::catch_unwind(|| {
+        crate::with_scratch(|scratch| {
+            crate::split_sentences(&tokens, &mut scratch.sentences);
+            scratch.sentences.push(0..usize::MAX);
+            scratch.labels.push(0);
+            panic!("a bug mid-tagging");
+        })
+    });
+    assert!(panicked.is_err());
+    let left_behind = crate::with_scratch(|scratch| scratch.sentences.len() + scratch.labels.len());
+    assert_eq!(
+        left_behind, 0,
+        "the next call got the panicked call's buffers"
+    );
+    assert_eq!(tagger.tag(&tokens), expected);
+}

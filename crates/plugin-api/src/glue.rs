@@ -20,7 +20,8 @@ fn send(sink: Sink, bytes: &[u8]) {
     unsafe { (sink.write)(sink.ctx, Bytes::from_slice(bytes)) }
 }
 
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+/// The message a panic carried (its `&str` or `String` payload), for error messages.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(message) = payload.downcast_ref::<&str>() {
         (*message).to_string()
     } else if let Some(message) = payload.downcast_ref::<String>() {
