@@ -19,11 +19,12 @@ use crate::{CliResult, load_config, reference_date};
 /// Output: a line that became an article is the article record, byte for byte what `copydesk
 /// run` writes to articles.jsonl for that record; it has no `status` key. Any other line
 /// (blank, over [limits] max_record_bytes, not UTF-8, not JSON, not an object, with neither
-/// title nor text, refused by a classifier) becomes an error record, whose first key is
-/// `status`: {"status":"error","error":{"kind","message"},"id","source":{"path","line"}}, with
-/// kind one of blank, oversized, invalid-utf8, invalid-json, not-an-object, no-text, classify,
-/// and id the record's own id or else a hash of the line (16 hex digits). Error records do not
-/// change the exit status.
+/// title nor text, refused by a classifier, or one that made copydesk's own code panic)
+/// becomes an error record, whose first key is `status`:
+/// {"status":"error","error":{"kind","message"},"id","source":{"path","line"}}, with kind one
+/// of blank, oversized, invalid-utf8, invalid-json, not-an-object, no-text, classify (or parse
+/// or analyze for a panic, a bug), and id the record's own id or else a hash of the line (16
+/// hex digits). Error records do not change the exit status.
 ///
 /// `source.path` is --source-path (null without it, as for `copydesk run -`) and `source.line`
 /// the line number on stdin, counting every line as `copydesk run FILE.jsonl` counts the lines
