@@ -97,12 +97,7 @@ impl Classifier for Language {
         if n_letters < self.options.min_chars {
             return Ok(undetermined());
         }
-        let latin = match &self.latin {
-            Some(latin) if whatlang::detect_script(&sample) == Some(whatlang::Script::Latin) => {
-                latin.detect(&sample)
-            }
-            _ => None,
-        };
+        let latin = self.latin.as_ref().and_then(|latin| latin.detect(&sample));
         let Some(info) = latin.or_else(|| self.detector.detect(&sample)) else {
             return Ok(undetermined());
         };
