@@ -482,6 +482,19 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     {
         return true;
     }
+    // "5.45m Euros", or "Euros" alone when the tagger left the number out ("885,000 Euros").
+    let number_before = range
+        .start
+        .checked_sub(1)
+        .filter(|&prev| tokens.sentence_bounds(prev).contains(&range.start))
+        .map(|prev| tokens.surface(prev));
+    if is_amount(words)
+        || number_before.is_some_and(|number| {
+            is_amount(&[number]) || number.starts_with(|c: char| c.is_ascii_digit())
+        }) && words.iter().all(|word| is_currency_word(word))
+    {
+        return true;
+    }
     let [word] = words else {
         return false;
     };
@@ -499,6 +512,59 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
         }
     }
     false
+}
+
+/// Currency names that may follow an amount ("5.45m Euros").
+const CURRENCY_WORDS: &[&str] = &[
+    "euro", "euros", "dollar", "dollars", "pound", "pounds", "yen", "yuan", "renminbi", "rupee",
+    "rupees", "franc", "francs", "rouble", "roubles", "ruble", "rubles", "peso", "pesos", "krona",
+    "kronor", "krone", "kroner", "won", "rand", "real", "reais", "lira", "dinar", "dinars",
+    "dirham", "dirhams", "riyal", "riyals", "shekel", "shekels", "zloty",
+];
+
+fn is_currency_word(word: &str) -> bool {
+    CURRENCY_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+/// Magnitudes written on a number ("£3m", "$1.2bn", "500k").
+const MAGNITUDES: &[&str] = &["m", "bn", "tn", "k", "mn"];
+
+/// An amount of money: a number with a currency sign ("HK$327m", "US$42m", "€15") or a
+/// magnitude ("3m", whose "£" the tokenizer split off), optionally followed by a currency
+/// name ("5.45m Euros"). The tagger takes some of these for names, as they start with a
+/// capital or a digit; "3M" (a capital) and "Radio 4" (a word first) are not amounts.
+pub(crate) fn is_amount(words: &[&str]) -> bool {
+    let Some((first, rest)) = words.split_first() else {
+        return false;
+    };
+    if !rest
+        .iter()
+        .all(|word| is_currency_word(word) || matches!(*word, "million" | "billion" | "trillion"))
+    {
+        return false;
+    }
+    // A currency code of up to three capitals may be written before the sign ("HK$", "US$").
+    let code_len = first
+        .bytes()
+        .take_while(u8::is_ascii_uppercase)
+        .count()
+        .min(3);
+    let after_code = &first[code_len..];
+    let signed = after_code.strip_prefix(['$', '£', '€', '¥']);
+    let number = match signed {
+        Some(number) => number,
+        None if code_len == 0 => after_code,
+        None => return false,
+    };
+    if !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let digits_end = number
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(number.len());
+    let suffix = &number[digits_end..];
+    let magnitude = MAGNITUDES.contains(&suffix);
+    (suffix.is_empty() || magnitude) && (signed.is_some() || magnitude || !rest.is_empty())
 }
 
 /// Adds known places and organisations the tagger missed (any case for places: "kyiv").

@@ -187,4 +187,47 @@ mod tests {
         );
         assert!(!names.iter().any(|name| name.ends_with("10")), "{names:?}");
     }
+
+    #[test]
+    fn an_amount_of_money_is_no_name() {
+        let texts = [
+            "Lenovo's profit for the three months to December was HK$327m (US$42m; £22m), \
+             less than 1% up on the year before.",
+            "Lenovo's sales were down 3.7% by revenue to HK$6.31bn.",
+            "Jugnot made 5.45m Euros (£3.77m) last year, according to a table.",
+            "Audrey Tautou was in 10th place, earning 885,000 Euros (£611,000).",
+            "Depardieu made 3.35m Euros (£2.31m), putting him third.",
+            "Preview performances of the £3m musical Billy Elliot have been delayed.",
+            "The Passion of the Christ made more than US$370m (£196m) in the US alone.",
+        ];
+        for text in texts {
+            let names = entity_names(&[text]);
+            let amounts: Vec<&String> = names
+                .iter()
+                .filter(|name| name.contains(|c: char| c.is_ascii_digit()) || *name == "Euros")
+                .collect();
+            assert!(amounts.is_empty(), "{text}: {names:?}");
+        }
+        // Names with digits stay names.
+        let names = entity_names(&["3M said its sales rose, and Radio 4 reported it."]);
+        for name in ["3M", "Radio 4"] {
+            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
+        }
+        for (words, amount) in [
+            (&["HK$327m"][..], true),
+            (&["US$42m"], true),
+            (&["€15"], true),
+            (&["3m"], true),
+            (&["5.45m", "Euros"], true),
+            (&["885,000", "Euros"], true),
+            (&["3M"], false),
+            (&["G7"], false),
+            (&["DB9"], false),
+            (&["1988", "Lockerbie"], false),
+            (&["Euro", "2004"], false),
+            (&["2000"], false),
+        ] {
+            assert_eq!(crate::entities::is_amount(words), amount, "{words:?}");
+        }
+    }
 }
