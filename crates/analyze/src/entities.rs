@@ -151,6 +151,78 @@ const NOT_A_NAME: &[&str] = &[
     "Residents",
 ];
 
+/// Words the tagger takes for names that are none when they stand alone: "I" with a
+/// contraction, holidays ("for Christmas"), time zones ("at 1830 GMT") and the acronyms of
+/// things ("the PC division", "a DVD"). In a longer name they stay ("I'm a Celebrity",
+/// "Christmas Island").
+const NOT_A_NAME_ALONE: &[&str] = &[
+    "I'm",
+    "I’m",
+    "I've",
+    "I’ve",
+    "I'll",
+    "I’ll",
+    "I'd",
+    "I’d",
+    "Christmas",
+    "Easter",
+    "Ramadan",
+    "Diwali",
+    "Hanukkah",
+    "Thanksgiving",
+    "Halloween",
+    "Passover",
+    "GMT",
+    "BST",
+    "UTC",
+    "CET",
+    "CEST",
+    "EST",
+    "EDT",
+    "PST",
+    "PDT",
+    "CST",
+    "CDT",
+    "MST",
+    "MDT",
+    "JST",
+    "AEST",
+    "AEDT",
+    "PC",
+    "PCs",
+    "DVD",
+    "DVDs",
+    "CD",
+    "CDs",
+    "ID",
+    "IDs",
+    "TV",
+    "TVs",
+    "GDP",
+    "CEO",
+    "CEOs",
+    "VAT",
+    "SMS",
+    "ATM",
+    "ATMs",
+    "DNA",
+    "LCD",
+    "GPS",
+    "MP3",
+    "SUV",
+    "SUVs",
+    "PDA",
+    "PDAs",
+    "CPU",
+    "PIN",
+    "HDTV",
+];
+
+/// A word of [`NOT_A_NAME_ALONE`]: no name by itself.
+pub(crate) fn is_not_a_name_alone(word: &str) -> bool {
+    NOT_A_NAME_ALONE.contains(&word)
+}
+
 /// A word of [`NOT_A_NAME`], or a weekday or month name.
 fn is_not_a_name(word: &str) -> bool {
     NOT_A_NAME.contains(&word) || crate::dates::is_calendar_name(word)
@@ -320,9 +392,10 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         if let Some(hit) = hit {
             // The tagger's person is trusted ("Paris Hilton", "Jordan"); a known place or
             // organisation otherwise gets its gazetteer kind. But one word that is a known
-            // organisation's name ("Tory", "NATO") is no person.
+            // organisation's or award's name ("Tory", "NATO", "Sony", "Oscar") is no person.
             let single_organization =
-                hit.entry.kind == EntityKind::Organization && range.len() == 1;
+                matches!(hit.entry.kind, EntityKind::Organization | EntityKind::Other)
+                    && range.len() == 1;
             if kind != EntityKind::Person || single_organization {
                 kind = hit.entry.kind;
             }
@@ -498,7 +571,11 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     let [word] = words else {
         return false;
     };
-    if word.chars().count() < 2 || is_not_a_name(word) || titles::is_title_word(word) {
+    if word.chars().count() < 2
+        || is_not_a_name(word)
+        || is_not_a_name_alone(word)
+        || titles::is_title_word(word)
+    {
         return true;
     }
     let sentence_initial = tokens.sentence_bounds(range.start).start == range.start

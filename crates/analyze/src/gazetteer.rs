@@ -103,6 +103,7 @@ impl Gazetteer {
             let kind = match fields.first().copied() {
                 Some("place") => EntityKind::Place,
                 Some("organization") => EntityKind::Organization,
+                Some("other") => EntityKind::Other,
                 _ => continue,
             };
             let Some(name) = fields.get(1).map(|name| name.trim()) else {

@@ -230,4 +230,72 @@ mod tests {
             assert_eq!(crate::entities::is_amount(words), amount, "{words:?}");
         }
     }
+
+    /// The entities `analyze` finds in `paragraphs`, as "kind:name".
+    fn typed_names(paragraphs: &[&str]) -> Vec<String> {
+        analysed(paragraphs)
+            .entities
+            .into_iter()
+            .map(|entity| format!("{}:{}", entity.kind.as_str(), entity.name))
+            .collect()
+    }
+
+    #[test]
+    fn words_that_name_nothing_alone_are_no_entities() {
+        // Sentences of the BBC corpus where these were people, places or organisations.
+        let texts = [
+            "Before joining I'm a Celebrity, he had signed up to play.",
+            "It was just like God's doing that. I'm one with them records right there.",
+            "Consumers spent gift vouchers they had been given for Christmas.",
+            "Allied Domecq shares in London rose 4% by 1200 GMT, while Pernod shares slipped.",
+            "It signed a deal to buy the PC division of personal computer pioneer IBM.",
+            "The film is out on DVD next month.",
+        ];
+        for text in texts {
+            let names = typed_names(&[text]);
+            for word in ["I'm", "Christmas", "GMT", "PC", "DVD"] {
+                assert!(
+                    !names.iter().any(|name| name.ends_with(&format!(":{word}"))),
+                    "{text}: {names:?}"
+                );
+            }
+        }
+        // Nor do they speak: the quote has no speaker rather than one called "GMT".
+        let article = analysed(&[
+            "The debate, the last before the election, will be at 1230 GMT on that Wednesday, \
+             just after Prime Minister's Questions.",
+            "\"It will be lively,\" GMT said.",
+        ]);
+        assert!(
+            !article.entities.iter().any(|entity| entity.name == "GMT"),
+            "{:?}",
+            article.entities
+        );
+    }
+
+    #[test]
+    fn known_companies_and_awards_get_their_kind() {
+        let names = typed_names(&[
+            "The quarter was dwarfed by the $204m announced by rival Google earlier in the week.",
+            "Panels made by the likes of Sony and Samsung use liquid-crystal displays.",
+            "He co-wrote the screenplay and got an Oscar nomination for it.",
+        ]);
+        for expected in [
+            "organization:Google",
+            "organization:Sony",
+            "organization:Samsung",
+            "other:Academy Awards",
+        ] {
+            assert!(
+                names.iter().any(|name| name == expected),
+                "{expected}: {names:?}"
+            );
+        }
+        // A person's name that holds a company's stays a person.
+        let names = typed_names(&["Sony chief Howard Stringer said sales rose."]);
+        assert!(
+            names.iter().any(|name| name == "person:Howard Stringer"),
+            "{names:?}"
+        );
+    }
 }

@@ -752,6 +752,10 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
             }
             let name = para.text(start, end);
             let name = name.trim_end_matches(['’', '\'']).to_string();
+            if crate::entities::is_not_a_name_alone(&name) {
+                // "at 1230 GMT on …", "the PC vendors, asks …": a word that names nobody.
+                return None;
+            }
             let kind = if looks_like_organization(&name) || speaks_as_it(para, last) {
                 EntityKind::Organization
             } else {
