@@ -671,10 +671,27 @@ fn add_gazetteer_places(tokens: &Tokens<'_>, candidates: &mut Vec<Candidate>) {
         let free = covered
             .get(range.clone())
             .is_some_and(|slots| slots.iter().all(|covered| !covered));
+        // A known name of several words may take in what the tagger found of it ("Lib Dem",
+        // of which the tagger saw "Dem"), but not part of a longer name.
+        let takes_in = !free
+            && hit.n_tokens > 1
+            && candidates.iter().all(|candidate| {
+                candidate.tokens.end <= range.start
+                    || range.end <= candidate.tokens.start
+                    || range.start <= candidate.tokens.start && candidate.tokens.end <= range.end
+            });
         // Organisations only as written ("UN"), places in any case; never a demonym.
         let lowercase_ok = hit.entry.kind == EntityKind::Place;
         let capitalised = word.chars().next().is_some_and(char::is_uppercase);
-        if free && !hit.demonym && (capitalised || lowercase_ok) {
+        if (free || takes_in) && !hit.demonym && (capitalised || lowercase_ok) {
+            if takes_in {
+                candidates.retain(|candidate| {
+                    candidate.tokens.end <= range.start || range.end <= candidate.tokens.start
+                });
+                for slot in covered.get_mut(range.clone()).unwrap_or(&mut []) {
+                    *slot = true;
+                }
+            }
             candidates.push(Candidate {
                 tokens: range.clone(),
                 kind: hit.entry.kind,

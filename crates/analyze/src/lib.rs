@@ -291,6 +291,19 @@ mod tests {
                 "{expected}: {names:?}"
             );
         }
+        // A known name takes in the part of it the tagger found ("Dem" of "Lib Dem").
+        let names =
+            typed_names(&["Meanwhile Lib Dem leader Charles Kennedy is expected to speak."]);
+        assert!(
+            names
+                .iter()
+                .any(|name| name == "organization:Liberal Democrats"),
+            "{names:?}"
+        );
+        assert!(
+            !names.iter().any(|name| name.ends_with(":Dem")),
+            "{names:?}"
+        );
         // A person's name that holds a company's stays a person.
         let names = typed_names(&["Sony chief Howard Stringer said sales rose."]);
         assert!(
