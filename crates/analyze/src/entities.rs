@@ -216,6 +216,7 @@ const NOT_A_NAME_ALONE: &[&str] = &[
     "CPU",
     "PIN",
     "HDTV",
+    "R&B",
 ];
 
 /// A word of [`NOT_A_NAME_ALONE`]: no name by itself.
