@@ -217,6 +217,20 @@ const NOT_A_NAME_ALONE: &[&str] = &[
     "PIN",
     "HDTV",
     "R&B",
+    "My",
+    "Your",
+    "Myself",
+    "Well",
+    "Thank",
+    "Thanks",
+    "Please",
+    "Okay",
+    "Part",
+    "Are",
+    "Is",
+    "Do",
+    "Does",
+    "Did",
 ];
 
 /// A word of [`NOT_A_NAME_ALONE`]: no name by itself.
@@ -397,7 +411,10 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
             let single_organization =
                 matches!(hit.entry.kind, EntityKind::Organization | EntityKind::Other)
                     && range.len() == 1;
-            if kind != EntityKind::Person || single_organization {
+            // Nor is a known name of several words that is no given name ("North Carolina",
+            // "Agence France-Presse").
+            let several_words = range.len() > 1 && !hit.entry.case_sensitive;
+            if kind != EntityKind::Person || single_organization || several_words {
                 kind = hit.entry.kind;
             }
         }
@@ -579,11 +596,7 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     {
         return true;
     }
-    let sentence_initial = tokens.sentence_bounds(range.start).start == range.start
-        || range.start.checked_sub(1).is_some_and(|prev| {
-            is_punctuation(tokens.surface(prev)) && prev == tokens.sentence_bounds(prev).start
-        });
-    if sentence_initial {
+    if opens_sentence(tokens, range.start) {
         let lower = word.to_lowercase();
         if lower != *word && tokens.lowercase_words().contains(lower.as_str()) {
             return true;
@@ -643,6 +656,24 @@ pub(crate) fn is_amount(words: &[&str]) -> bool {
     let suffix = &number[digits_end..];
     let magnitude = MAGNITUDES.contains(&suffix);
     (suffix.is_empty() || magnitude) && (signed.is_some() || magnitude || !rest.is_empty())
+}
+
+/// Whether token `idx` opens its sentence: nothing before it in the sentence but punctuation
+/// and bracketed labels ("“Well, …", "((WN)) Thank you very much.", Wikinews' interviews).
+fn opens_sentence(tokens: &Tokens<'_>, idx: usize) -> bool {
+    let start = tokens.sentence_bounds(idx).start;
+    let mut depth = 0usize;
+    for prev in (start..idx).rev() {
+        let word = tokens.surface(prev);
+        let closing = word.matches(')').count();
+        let opening = word.matches('(').count();
+        depth += closing;
+        if depth == 0 && !is_punctuation(word) {
+            return false;
+        }
+        depth = depth.saturating_sub(opening);
+    }
+    depth == 0
 }
 
 /// Adds known places and organisations the tagger missed (any case for places: "kyiv").

@@ -304,6 +304,26 @@ mod tests {
             !names.iter().any(|name| name.ends_with(":Dem")),
             "{names:?}"
         );
+        // A known name of several words is not the person the tagger took it for.
+        let names = typed_names(&["Voters in North Carolina and Rhode Island went to the polls."]);
+        for expected in ["place:North Carolina", "place:Rhode Island"] {
+            assert!(
+                names.iter().any(|name| name == expected),
+                "{expected}: {names:?}"
+            );
+        }
+        // In an interview, a word after the speaker's label opens its sentence.
+        let names = typed_names(&[
+            "((WN))  Thank you very much. Well, that would be all, thank you.",
+            "((Valeria Gazzola))  Well, in a way, I would say it went well.",
+            "((WN))  Tell me about your most memorable tournament.",
+            "((WN))  Tell me about the challenges you had faced as a chess prodigy living in Iran.",
+            "((WN))  Back in 2017, the World Rapid and Blitz Championship was held in Riyadh.",
+            "((Dorsa Derakhshani))  I could not tell them, and I never went back.",
+        ]);
+        for word in [":Thank", ":Well", ":Tell", ":Back"] {
+            assert!(!names.iter().any(|name| name.ends_with(word)), "{names:?}");
+        }
         // A person's name that holds a company's stays a person.
         let names = typed_names(&["Sony chief Howard Stringer said sales rose."]);
         assert!(
