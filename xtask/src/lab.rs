@@ -17,10 +17,11 @@ const TRAIN_USAGE: &str = "usage: cargo xtask train <ner|topic> [ARGS...]
   train topic --csv FILE --label-col N --text-cols N,M [--label-names FILE] [--out MODEL]
   train topic --dir FOLDER [--out MODEL]      one sub-folder per label, one article per file";
 
-const EVAL_USAGE: &str = "usage: cargo xtask eval [ner|quotes|topic] [ARGS...]
+const EVAL_USAGE: &str = "usage: cargo xtask eval [ner|entities|quotes|topic] [ARGS...]
 
   eval                          every evaluation whose data is present
-  eval ner [--conll FILE]       default: ../shared/data/conll2003/eng.testa
+  eval ner [--conll FILE]       the tagger alone; default: ../shared/data/conll2003/eng.testa
+  eval entities [--conll FILE]  the entities of the records (the whole analysis), same default
   eval quotes [--polnear DIR]   default: ../shared/data/quotes/polnear
   eval topic                    BBC 5-fold cross-validation and the AG News held-out 20 %
   eval topic --dir FOLDER       stratified 5-fold cross-validation on a one-folder-per-label corpus";
@@ -39,7 +40,7 @@ const TEXTCAT: Lab = Lab {
     package: "textcat",
     binary: "textcat-lab",
 };
-const QUOTES: Lab = Lab {
+const ANALYZE: Lab = Lab {
     package: "analyze",
     binary: "analyze-lab",
 };
@@ -179,6 +180,22 @@ pub fn eval(args: &[String]) -> Result {
             });
         }
     }
+    if matches!(which, None | Some("entities")) {
+        let mut args = rest.clone();
+        if !has_flag(&args, "--conll") {
+            match default_path("conll2003/eng.testa") {
+                Some(conll) => args.extend(["--conll".to_string(), conll]),
+                None => skipped.push("entities (no ../shared/data/conll2003/eng.testa)"),
+            }
+        }
+        if has_flag(&args, "--conll") {
+            evaluations.push(Evaluation {
+                section: "entities".to_string(),
+                tool: &ANALYZE,
+                args: prepend("entities", args),
+            });
+        }
+    }
     if matches!(which, None | Some("quotes")) {
         let mut args = rest.clone();
         if !has_flag(&args, "--polnear") {
@@ -190,7 +207,7 @@ pub fn eval(args: &[String]) -> Result {
         if has_flag(&args, "--polnear") {
             evaluations.push(Evaluation {
                 section: "quotes".to_string(),
-                tool: &QUOTES,
+                tool: &ANALYZE,
                 args: prepend("quotes", args),
             });
         }
@@ -231,7 +248,7 @@ pub fn eval(args: &[String]) -> Result {
             }
         }
     }
-    if !matches!(which, None | Some("ner" | "quotes" | "topic")) {
+    if !matches!(which, None | Some("ner" | "entities" | "quotes" | "topic")) {
         return Err(EVAL_USAGE.into());
     }
     for skip in &skipped {

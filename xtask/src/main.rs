@@ -27,7 +27,7 @@ commands:
   test            build all plugins (test-only ones too) and run the whole test suite
   ci              cargo fmt --check, clippy -D warnings, then test
   train ner|topic train a model (see `cargo xtask train`)
-  eval [ner|quotes|topic]
+  eval [ner|entities|quotes|topic]
                   measure quality on ../shared/data; results go to docs/quality.md
   new-plugin classifier|exporter NAME [--path DIR]
                   create a plugin crate that builds, loads and has its own test

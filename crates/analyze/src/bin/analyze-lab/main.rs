@@ -1,5 +1,8 @@
 //! `analyze-lab`: measures the analysers on annotated corpora.
 //!
+//! `analyze-lab entities --conll FILE` scores the entities of the records against CoNLL-2003
+//! (see `entities.rs`).
+//!
 //! `analyze-lab quotes --polnear DIR` runs the real pipeline (`ingest::parse`, `analyze::clean`,
 //! `analyze::analyze`) on every article of a folder in PolNeAR's layout and scores the quotes
 //! against its attribution annotations. It prints a table, then one JSON line with the
@@ -45,6 +48,8 @@ use std::time::Instant;
 use article::{Article, QuoteKind};
 use clap::{Parser, Subcommand};
 
+mod entities;
+
 #[derive(Parser)]
 #[command(about = "Evaluation tools for the copydesk analysers")]
 struct Cli {
@@ -54,6 +59,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Scores the entities of the records (after the whole analysis) against a CoNLL-2003
+    /// file.
+    Entities {
+        /// A CoNLL-2003 file (`token POS chunk NER` columns).
+        #[arg(long)]
+        conll: PathBuf,
+        /// Print each wrong and each missed entity to stderr.
+        #[arg(long)]
+        errors: bool,
+    },
     /// Scores quotes and speakers against PolNeAR attribution annotations.
     Quotes {
         /// A folder in PolNeAR's layout: text/, attributions/, metadata.tsv.
@@ -71,6 +86,11 @@ enum Command {
 fn main() -> Result<(), Box<dyn Error>> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Entities { conll, errors } => {
+            let report = entities::evaluate(&conll, errors)?;
+            print!("{}", report.table());
+            println!("{}", report.json());
+        }
         Command::Quotes {
             polnear,
             limit,
