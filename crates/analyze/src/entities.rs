@@ -400,9 +400,10 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
             // "Agence France-Presse").
             let several_words = range.len() > 1 && !hit.entry.case_sensitive;
             // A club named after its city is the tagger's to see ("Liverpool won", "CHICAGO
-            // 71 54"): a known city does not override an organisation. A country does: the
-            // tagger's "Fiji" or "Qatar" as an organisation is more often its mistake.
-            let team = kind == EntityKind::Organization && hit.entry.city;
+            // 71 54"): a known city does not override an organisation. A country or a state
+            // does: the tagger's "Fiji" or "South Carolina" as an organisation is more often
+            // its mistake.
+            let team = kind == EntityKind::Organization && hit.entry.names_clubs;
             if !team && (kind != EntityKind::Person || single_organization || several_words) {
                 kind = hit.entry.kind;
             }

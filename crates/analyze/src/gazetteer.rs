@@ -21,7 +21,7 @@ pub struct Entry {
     /// Matched only as written, never in another case.
     pub case_sensitive: bool,
     /// A city: a place whose name clubs also bear.
-    pub city: bool,
+    pub names_clubs: bool,
 }
 
 /// A phrase of the gazetteer: a name, an alias or a demonym.
@@ -102,7 +102,7 @@ impl Gazetteer {
                 continue;
             }
             let fields: Vec<&'static str> = line.split('\t').collect();
-            let city = fields.first() == Some(&"city");
+            let names_clubs = fields.first() == Some(&"city");
             let kind = match fields.first().copied() {
                 Some("place" | "city") => EntityKind::Place,
                 Some("organization") => EntityKind::Organization,
@@ -118,7 +118,7 @@ impl Gazetteer {
                 kind,
                 name,
                 case_sensitive,
-                city,
+                names_clubs,
             });
             let aliases = fields.get(2).copied().unwrap_or("");
             let demonyms = fields.get(3).copied().unwrap_or("");

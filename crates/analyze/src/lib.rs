@@ -322,6 +322,13 @@ mod tests {
         for word in [":Thank", ":Well", ":Tell", ":Back"] {
             assert!(!names.iter().any(|name| name.ends_with(word)), "{names:?}");
         }
+        // A known name keeps a word that is no name by itself ("All").
+        let names =
+            typed_names(&["The All Blacks beat Wales, and All Black captain Tana Umaga smiled."]);
+        assert!(
+            names.iter().any(|name| name == "organization:All Blacks"),
+            "{names:?}"
+        );
         // A club bears its city's name: the tagger's organisation stays one.
         let names = typed_names(&[
             "Liverpool manager Rafael Benitez was pleased after Liverpool beat Chelsea 2-1.",
