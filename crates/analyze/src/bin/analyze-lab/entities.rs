@@ -18,48 +18,8 @@ use std::error::Error;
 use std::path::Path;
 
 use article::{Article, EntityKind};
+use ner::eval::Counts;
 use ner::{EntitySpan, EntityType};
-
-/// Exact-match counts of one type (or all).
-#[derive(Debug, Default, Clone, Copy)]
-struct Counts {
-    true_positives: usize,
-    false_positives: usize,
-    false_negatives: usize,
-}
-
-impl Counts {
-    fn precision(&self) -> f64 {
-        ratio(
-            self.true_positives,
-            self.true_positives + self.false_positives,
-        )
-    }
-
-    fn recall(&self) -> f64 {
-        ratio(
-            self.true_positives,
-            self.true_positives + self.false_negatives,
-        )
-    }
-
-    fn f1(&self) -> f64 {
-        let (precision, recall) = (self.precision(), self.recall());
-        if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        }
-    }
-}
-
-fn ratio(numerator: usize, denominator: usize) -> f64 {
-    if denominator == 0 {
-        0.0
-    } else {
-        numerator as f64 / denominator as f64
-    }
-}
 
 /// The scores over a corpus.
 #[derive(Debug, Default)]
