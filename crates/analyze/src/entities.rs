@@ -201,6 +201,8 @@ const NOT_A_NAME_ALONE: &[&str] = &[
     "CPU",
     "PIN",
     "HDTV",
+    "PAC",
+    "PACs",
     "R&B",
     "My",
     "Your",
@@ -217,6 +219,54 @@ const NOT_A_NAME_ALONE: &[&str] = &[
     "Does",
     "Did",
 ];
+
+/// Religious and ethnic groups, which the tagger takes for people or organisations ("bar
+/// Muslims from entering"): alone, they are names of the kind other, as CoNLL-2003 has them.
+const GROUP_NAMES: &[&str] = &[
+    "Muslim",
+    "Muslims",
+    "Christian",
+    "Christians",
+    "Jew",
+    "Jews",
+    "Hindu",
+    "Hindus",
+    "Sikh",
+    "Sikhs",
+    "Buddhist",
+    "Buddhists",
+    "Catholic",
+    "Catholics",
+    "Protestant",
+    "Protestants",
+    "Latino",
+    "Latinos",
+    "Latina",
+    "Latinas",
+    "Hispanic",
+    "Hispanics",
+    "Arab",
+    "Arabs",
+    "Kurd",
+    "Kurds",
+    "Sunni",
+    "Sunnis",
+    "Shia",
+    "Shiite",
+    "Shiites",
+    "Mormon",
+    "Mormons",
+    "Evangelicals",
+];
+
+/// A party and state after a US legislator's name, "(I-Vt.)", "R-Fla": no name.
+fn is_party_state(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    word.len() >= 4
+        && matches!(&word.as_bytes()[..2], b"R-" | b"D-" | b"I-")
+        && word[2..].starts_with(|c: char| c.is_ascii_uppercase())
+        && word[2..].chars().all(|c| c.is_ascii_alphabetic())
+}
 
 /// A word of [`NOT_A_NAME_ALONE`]: no name by itself.
 pub(crate) fn is_not_a_name_alone(word: &str) -> bool {
@@ -411,6 +461,9 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         if hit.is_none() && is_junk(tokens, &range) {
             continue;
         }
+        if range.len() == 1 && GROUP_NAMES.contains(&tokens.surface(range.start)) {
+            kind = EntityKind::Other;
+        }
         if range.len() > 1 && PLACE_SUFFIXES.contains(&tokens.surface(range.end - 1)) {
             kind = EntityKind::Place;
         }
@@ -582,6 +635,7 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     if word.chars().count() < 2
         || is_not_a_name(word)
         || is_not_a_name_alone(word)
+        || is_party_state(word)
         || titles::is_title_word(word)
     {
         return true;

@@ -329,6 +329,30 @@ mod tests {
             names.iter().any(|name| name == "organization:All Blacks"),
             "{names:?}"
         );
+        // PolNeAR's political news: a name opening with a word the analysis strips, groups,
+        // and a legislator's party and state.
+        let names = typed_names(&[
+            "Sen. Bernie Sanders (I-Vt.) said the State Department had kept the emails.",
+            "In response to Donald Trump’s proposal to bar Muslims from entering the United \
+             States, Hillary Clinton spoke. Sen. Marco Rubio (R-Fla.) spoke on Capitol Hill.",
+            "Trump has been under fire about recent comments he made regarding Muslims.",
+        ]);
+        for expected in [
+            "organization:State Department",
+            "other:Muslims",
+            "place:Capitol Hill",
+        ] {
+            assert!(
+                names.iter().any(|name| name == expected),
+                "{expected}: {names:?}"
+            );
+        }
+        for wrong in [":Department", ":I-Vt", ":R-Fla"] {
+            assert!(
+                !names.iter().any(|name| name.ends_with(wrong)),
+                "{wrong}: {names:?}"
+            );
+        }
         // A club bears its city's name: the tagger's organisation stays one.
         let names = typed_names(&[
             "Liverpool manager Rafael Benitez was pleased after Liverpool beat Chelsea 2-1.",
