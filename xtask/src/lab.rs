@@ -147,6 +147,29 @@ fn prepend(first: &str, rest: Vec<String>) -> Vec<String> {
     std::iter::once(first.to_string()).chain(rest).collect()
 }
 
+/// `args` with `flag PATH` added when they lack `flag`, PATH being `relative` in the shared
+/// data; `None` (the evaluation `name` noted in `skipped`) when they lack it and the data is
+/// not there.
+fn with_data(
+    args: &[String],
+    flag: &str,
+    relative: &str,
+    name: &str,
+    skipped: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    let mut args = args.to_vec();
+    if !has_flag(&args, flag) {
+        match default_path(relative) {
+            Some(path) => args.extend([flag.to_string(), path]),
+            None => {
+                skipped.push(format!("{name} (no ../shared/data/{relative})"));
+                return None;
+            }
+        }
+    }
+    Some(args)
+}
+
 /// One evaluation to run: its section name in docs/quality.md, tool and arguments.
 struct Evaluation {
     section: String,
@@ -158,59 +181,45 @@ pub fn eval(args: &[String]) -> Result {
     let which = args.first().map(String::as_str);
     let rest = args.get(1..).unwrap_or_default().to_vec();
     let mut evaluations = Vec::new();
-    let mut skipped = Vec::new();
-    if matches!(which, None | Some("ner")) {
-        let mut args = rest.clone();
-        if !has_flag(&args, "--conll") {
-            match default_path("conll2003/eng.testa") {
-                Some(conll) => args.extend(["--conll".to_string(), conll]),
-                None => skipped.push("ner (no ../shared/data/conll2003/eng.testa)"),
-            }
+    let mut skipped: Vec<String> = Vec::new();
+    if matches!(which, None | Some("ner"))
+        && let Some(mut args) =
+            with_data(&rest, "--conll", "conll2003/eng.testa", "ner", &mut skipped)
+    {
+        // Also checks that passing over quiet tokens finds the entities that scoring every
+        // token does (`Tagger::tag_sentences_exhaustive`).
+        if !has_flag(&args, "--check-quiet") {
+            args.push("--check-quiet".to_string());
         }
-        if has_flag(&args, "--conll") {
-            // Also checks that passing over quiet tokens finds the entities that scoring every
-            // token does (`Tagger::tag_sentences_exhaustive`).
-            if !has_flag(&args, "--check-quiet") {
-                args.push("--check-quiet".to_string());
-            }
-            evaluations.push(Evaluation {
-                section: "ner".to_string(),
-                tool: &NER,
-                args: prepend("eval", args),
-            });
-        }
+        evaluations.push(Evaluation {
+            section: "ner".to_string(),
+            tool: &NER,
+            args: prepend("eval", args),
+        });
     }
-    if matches!(which, None | Some("entities")) {
-        let mut args = rest.clone();
-        if !has_flag(&args, "--conll") {
-            match default_path("conll2003/eng.testa") {
-                Some(conll) => args.extend(["--conll".to_string(), conll]),
-                None => skipped.push("entities (no ../shared/data/conll2003/eng.testa)"),
-            }
-        }
-        if has_flag(&args, "--conll") {
-            evaluations.push(Evaluation {
-                section: "entities".to_string(),
-                tool: &ANALYZE,
-                args: prepend("entities", args),
-            });
-        }
+    if matches!(which, None | Some("entities"))
+        && let Some(args) = with_data(
+            &rest,
+            "--conll",
+            "conll2003/eng.testa",
+            "entities",
+            &mut skipped,
+        )
+    {
+        evaluations.push(Evaluation {
+            section: "entities".to_string(),
+            tool: &ANALYZE,
+            args: prepend("entities", args),
+        });
     }
-    if matches!(which, None | Some("quotes")) {
-        let mut args = rest.clone();
-        if !has_flag(&args, "--polnear") {
-            match default_path("quotes/polnear") {
-                Some(polnear) => args.extend(["--polnear".to_string(), polnear]),
-                None => skipped.push("quotes (no ../shared/data/quotes/polnear)"),
-            }
-        }
-        if has_flag(&args, "--polnear") {
-            evaluations.push(Evaluation {
-                section: "quotes".to_string(),
-                tool: &ANALYZE,
-                args: prepend("quotes", args),
-            });
-        }
+    if matches!(which, None | Some("quotes"))
+        && let Some(args) = with_data(&rest, "--polnear", "quotes/polnear", "quotes", &mut skipped)
+    {
+        evaluations.push(Evaluation {
+            section: "quotes".to_string(),
+            tool: &ANALYZE,
+            args: prepend("quotes", args),
+        });
     }
     if matches!(which, None | Some("topic")) {
         if which.is_some() && !rest.is_empty() {
@@ -236,7 +245,7 @@ pub fn eval(args: &[String]) -> Result {
                         ],
                     ),
                 }),
-                None => skipped.push("topic on BBC (no ../shared/data/bbc)"),
+                None => skipped.push("topic on BBC (no ../shared/data/bbc)".to_string()),
             }
             match default_path("ag_news/test.csv.gz") {
                 Some(csv) => evaluations.push(Evaluation {
@@ -244,7 +253,7 @@ pub fn eval(args: &[String]) -> Result {
                     tool: &TEXTCAT,
                     args: prepend("eval", ag_news_args(csv)),
                 }),
-                None => skipped.push("topic on AG News (no ../shared/data/ag_news)"),
+                None => skipped.push("topic on AG News (no ../shared/data/ag_news)".to_string()),
             }
         }
     }

@@ -617,16 +617,17 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
         return true;
     }
     // "5.45m Euros", or "Euros" alone when the tagger left the number out ("885,000 Euros").
-    let number_before = range
-        .start
-        .checked_sub(1)
-        .filter(|&prev| tokens.sentence_bounds(prev).contains(&range.start))
-        .map(|prev| tokens.surface(prev));
-    if is_amount(words)
-        || number_before.is_some_and(|number| {
-            is_amount(&[number]) || number.starts_with(|c: char| c.is_ascii_digit())
-        }) && words.iter().all(|word| is_currency_word(word))
-    {
+    let after_number = || {
+        range
+            .start
+            .checked_sub(1)
+            .filter(|&prev| tokens.sentence_bounds(prev).contains(&range.start))
+            .map(|prev| tokens.surface(prev))
+            .is_some_and(|number| {
+                number.starts_with(|c: char| c.is_ascii_digit()) || is_amount(&[number])
+            })
+    };
+    if is_amount(words) || words.iter().all(|word| is_currency_word(word)) && after_number() {
         return true;
     }
     let [word] = words else {
@@ -658,7 +659,9 @@ const CURRENCY_WORDS: &[&str] = &[
 ];
 
 fn is_currency_word(word: &str) -> bool {
-    CURRENCY_WORDS.contains(&word.to_lowercase().as_str())
+    CURRENCY_WORDS
+        .iter()
+        .any(|currency| currency.eq_ignore_ascii_case(word))
 }
 
 /// Magnitudes written on a number ("£3m", "$1.2bn", "500k").
@@ -672,12 +675,6 @@ pub(crate) fn is_amount(words: &[&str]) -> bool {
     let Some((first, rest)) = words.split_first() else {
         return false;
     };
-    if !rest
-        .iter()
-        .all(|word| is_currency_word(word) || matches!(*word, "million" | "billion" | "trillion"))
-    {
-        return false;
-    }
     // A currency code of up to three capitals may be written before the sign ("HK$", "US$").
     let code_len = first
         .bytes()
@@ -691,7 +688,11 @@ pub(crate) fn is_amount(words: &[&str]) -> bool {
         None if code_len == 0 => after_code,
         None => return false,
     };
-    if !number.starts_with(|c: char| c.is_ascii_digit()) {
+    if !number.starts_with(|c: char| c.is_ascii_digit())
+        || !rest.iter().all(|word| {
+            is_currency_word(word) || matches!(*word, "million" | "billion" | "trillion")
+        })
+    {
         return false;
     }
     let digits_end = number

@@ -39,7 +39,8 @@ impl Counts {
         }
     }
 
-    fn add(&mut self, other: Counts) {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: Counts) {
         self.true_positives += other.true_positives;
         self.false_positives += other.false_positives;
         self.false_negatives += other.false_negatives;
@@ -65,6 +66,41 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Adds one document's comparison: `gold` and `predicted` are its entities as token spans
+    /// (in any order).
+    pub fn score(&mut self, gold: &[EntitySpan], predicted: &[EntitySpan]) {
+        for kind in EntityType::ALL {
+            let counts = compare(gold, predicted, kind);
+            self.per_type.entry(kind).or_default().add(counts);
+            self.overall.add(counts);
+        }
+    }
+
+    /// Precision, recall, F1 and the number of gold entities per type and overall, one line
+    /// each under a header line.
+    pub fn table(&self) -> String {
+        let row = |name: &str, counts: Counts| {
+            format!(
+                "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7}\n",
+                name,
+                counts.precision(),
+                counts.recall(),
+                counts.f1(),
+                counts.true_positives + counts.false_negatives
+            )
+        };
+        let mut out = format!(
+            "{:<8} {:>9} {:>9} {:>9} {:>7}\n",
+            "type", "precision", "recall", "f1", "gold"
+        );
+        for kind in EntityType::ALL {
+            let counts = self.per_type.get(&kind).copied().unwrap_or_default();
+            out.push_str(&row(kind.name(), counts));
+        }
+        out.push_str(&row("overall", self.overall));
+        out
+    }
+
     pub fn tokens_per_second(&self) -> f64 {
         let seconds = self.tagging_time.as_secs_f64();
         if seconds == 0.0 {
@@ -79,9 +115,6 @@ impl Evaluation {
 /// compares with the gold labels.
 pub fn evaluate(tagger: &Tagger, documents: &[Document]) -> Evaluation {
     let mut evaluation = Evaluation::default();
-    for kind in EntityType::ALL {
-        evaluation.per_type.insert(kind, Counts::default());
-    }
     let mut gold = Vec::new();
     for document in documents {
         let sentences = document.sentence_tokens();
@@ -96,13 +129,7 @@ pub fn evaluate(tagger: &Tagger, documents: &[Document]) -> Evaluation {
             label::spans(&sentence.labels, offset, &mut gold);
             offset += sentence.tokens.len();
         }
-        for kind in EntityType::ALL {
-            let counts = compare(&gold, &predicted, kind);
-            if let Some(total) = evaluation.per_type.get_mut(&kind) {
-                total.add(counts);
-            }
-            evaluation.overall.add(counts);
-        }
+        evaluation.score(&gold, &predicted);
     }
     evaluation
 }
@@ -140,6 +167,42 @@ mod tests {
         assert_eq!(
             (loc.true_positives, loc.false_positives, loc.false_negatives),
             (0, 1, 1)
+        );
+    }
+
+    #[test]
+    fn a_score_adds_each_document_per_type_and_overall() {
+        let span = |start, end, kind| EntitySpan { start, end, kind };
+        let mut evaluation = Evaluation::default();
+        evaluation.score(
+            &[span(0, 2, EntityType::Per), span(3, 4, EntityType::Loc)],
+            &[span(0, 2, EntityType::Per), span(3, 4, EntityType::Org)],
+        );
+        evaluation.score(&[span(1, 2, EntityType::Per)], &[]);
+        let per = evaluation.per_type[&EntityType::Per];
+        assert_eq!(
+            (per.true_positives, per.false_positives, per.false_negatives),
+            (1, 0, 1)
+        );
+        let overall = evaluation.overall;
+        assert_eq!(
+            (
+                overall.true_positives,
+                overall.false_positives,
+                overall.false_negatives
+            ),
+            (1, 1, 2)
+        );
+        let table = evaluation.table();
+        assert!(
+            table
+                .lines()
+                .any(|line| line.starts_with("PER") && line.ends_with(" 2")),
+            "{table}"
+        );
+        assert!(
+            table.lines().any(|line| line.starts_with("overall")),
+            "{table}"
         );
     }
 }

@@ -335,38 +335,16 @@ fn read_conll(path: &Path) -> Result<Vec<Document>, Box<dyn Error>> {
 
 fn print_report(evaluation: &Evaluation) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{:<8} {:>9} {:>9} {:>9} {:>7}",
-        "type", "precision", "recall", "f1", "gold"
-    )?;
+    write!(out, "{}", evaluation.table())?;
     let mut per_type = serde_json::Map::new();
     for kind in EntityType::ALL {
         let counts = evaluation.per_type.get(&kind).copied().unwrap_or_default();
-        writeln!(
-            out,
-            "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7}",
-            kind.name(),
-            counts.precision(),
-            counts.recall(),
-            counts.f1(),
-            counts.true_positives + counts.false_negatives
-        )?;
         per_type.insert(
             kind.name().to_string(),
             serde_json::json!({"precision": counts.precision(), "recall": counts.recall(), "f1": counts.f1()}),
         );
     }
     let overall = evaluation.overall;
-    writeln!(
-        out,
-        "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7}",
-        "overall",
-        overall.precision(),
-        overall.recall(),
-        overall.f1(),
-        overall.true_positives + overall.false_negatives
-    )?;
     writeln!(
         out,
         "tagged {} tokens in {:.3}s on one thread (median of {TIMING_RUNS} runs): {:.0} tokens/s",

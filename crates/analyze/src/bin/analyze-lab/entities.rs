@@ -13,31 +13,20 @@
 //! on token boundaries matches nothing. Dates are resolved against 1996-08-30, in the weeks
 //! the corpus covers (it changes no entity).
 
-use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::Path;
 
 use article::{Article, EntityKind};
-use ner::eval::Counts;
+use ner::eval::Evaluation;
 use ner::{EntitySpan, EntityType};
 
 /// The scores over a corpus.
 #[derive(Debug, Default)]
 pub struct Report {
-    per_type: BTreeMap<&'static str, Counts>,
-    overall: Counts,
+    evaluation: Evaluation,
     n_documents: usize,
     /// Predicted mentions that do not start and end on token boundaries.
     n_unaligned: usize,
-}
-
-fn type_name(kind: EntityType) -> &'static str {
-    match kind {
-        EntityType::Per => "PER",
-        EntityType::Loc => "LOC",
-        EntityType::Org => "ORG",
-        EntityType::Misc => "MISC",
-    }
 }
 
 fn type_of(kind: EntityKind) -> EntityType {
@@ -57,9 +46,6 @@ pub fn evaluate(path: &Path, errors: bool) -> Result<Report, Box<dyn Error>> {
     let documents =
         ner::conll::parse(&text).map_err(|error| format!("{}: {error}", path.display()))?;
     let mut report = Report::default();
-    for kind in EntityType::ALL {
-        report.per_type.insert(type_name(kind), Counts::default());
-    }
     let options = analyze::Options {
         reference_date: Some("1996-08-30".to_string()),
     };
@@ -123,51 +109,31 @@ pub fn evaluate(path: &Path, errors: bool) -> Result<Report, Box<dyn Error>> {
         predicted.sort_unstable();
         predicted.dedup();
         gold.sort_unstable();
-        for kind in EntityType::ALL {
-            let gold_of: Vec<&EntitySpan> = gold.iter().filter(|span| span.kind == kind).collect();
-            let predicted_of: Vec<&EntitySpan> =
-                predicted.iter().filter(|span| span.kind == kind).collect();
-            let true_positives = predicted_of
-                .iter()
-                .filter(|span| gold_of.binary_search(span).is_ok())
-                .count();
-            if errors {
-                let words = |span: &EntitySpan| {
-                    document
-                        .sentences
-                        .iter()
-                        .flat_map(|sentence| sentence.tokens.iter())
-                        .skip(span.start)
-                        .take(span.end - span.start)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                };
-                for span in predicted_of
+        report.evaluation.score(&gold, &predicted);
+        if errors {
+            let words = |span: &EntitySpan| {
+                let tokens = document
+                    .sentences
                     .iter()
-                    .filter(|span| gold_of.binary_search(span).is_err())
-                {
-                    eprintln!("wrong  {} {:?}", type_name(kind), words(span));
-                }
-                for span in gold_of
-                    .iter()
-                    .filter(|span| predicted_of.binary_search(span).is_err())
-                {
-                    eprintln!("missed {} {:?}", type_name(kind), words(span));
-                }
-            }
-            let counts = Counts {
-                true_positives,
-                false_positives: predicted_of.len() - true_positives,
-                false_negatives: gold_of.len() - true_positives,
+                    .flat_map(|sentence| &sentence.tokens);
+                let words: Vec<&str> = tokens
+                    .skip(span.start)
+                    .take(span.end - span.start)
+                    .map(String::as_str)
+                    .collect();
+                words.join(" ")
             };
-            for total in [
-                report.per_type.entry(type_name(kind)).or_default(),
-                &mut report.overall,
-            ] {
-                total.true_positives += counts.true_positives;
-                total.false_positives += counts.false_positives;
-                total.false_negatives += counts.false_negatives;
+            for span in predicted
+                .iter()
+                .filter(|span| gold.binary_search(span).is_err())
+            {
+                eprintln!("wrong  {} {:?}", span.kind.name(), words(span));
+            }
+            for span in gold
+                .iter()
+                .filter(|span| predicted.binary_search(span).is_err())
+            {
+                eprintln!("missed {} {:?}", span.kind.name(), words(span));
             }
         }
     }
@@ -177,53 +143,38 @@ pub fn evaluate(path: &Path, errors: bool) -> Result<Report, Box<dyn Error>> {
 impl Report {
     /// The table: precision, recall and F1 per type and overall.
     pub fn table(&self) -> String {
-        let mut out = format!(
-            "{} documents, each sentence a paragraph, analysed whole (analyze::analyze)\n",
-            self.n_documents
-        );
-        out.push_str(&format!(
-            "{:<8} {:>9} {:>9} {:>9} {:>7}\n",
-            "type", "precision", "recall", "f1", "gold"
-        ));
-        let row = |name: &str, counts: &Counts| {
-            format!(
-                "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7}\n",
-                name,
-                counts.precision(),
-                counts.recall(),
-                counts.f1(),
-                counts.true_positives + counts.false_negatives
-            )
-        };
-        for name in ["PER", "LOC", "ORG", "MISC"] {
-            if let Some(counts) = self.per_type.get(name) {
-                out.push_str(&row(name, counts));
-            }
-        }
-        out.push_str(&row("overall", &self.overall));
-        out.push_str(&format!(
-            "mentions not on token boundaries (counted as wrong): {}\n",
+        format!(
+            "{} documents, each sentence a paragraph, analysed whole (analyze::analyze)\n{}\
+             mentions not on token boundaries (counted as wrong): {}\n",
+            self.n_documents,
+            self.evaluation.table(),
             self.n_unaligned
-        ));
-        out
+        )
     }
 
     /// One JSON line with the figures.
     pub fn json(&self) -> String {
-        let scores = |counts: &Counts| {
+        let scores = |counts: &ner::eval::Counts| {
             serde_json::json!({
                 "precision": (counts.precision() * 10_000.0).round() / 10_000.0,
                 "recall": (counts.recall() * 10_000.0).round() / 10_000.0,
                 "f1": (counts.f1() * 10_000.0).round() / 10_000.0,
             })
         };
-        let per_type: serde_json::Map<String, serde_json::Value> = self
-            .per_type
+        let per_type: serde_json::Map<String, serde_json::Value> = EntityType::ALL
             .iter()
-            .map(|(name, counts)| (name.to_string(), scores(counts)))
+            .map(|kind| {
+                let counts = self
+                    .evaluation
+                    .per_type
+                    .get(kind)
+                    .copied()
+                    .unwrap_or_default();
+                (kind.name().to_string(), scores(&counts))
+            })
             .collect();
         serde_json::json!({
-            "overall": scores(&self.overall),
+            "overall": scores(&self.evaluation.overall),
             "per_type": per_type,
             "n_documents": self.n_documents,
             "n_unaligned": self.n_unaligned,

@@ -730,16 +730,7 @@ fn score(
                     });
                 counts.speaker_correct += usize::from(correct);
                 if print_errors && !correct && subset_direct {
-                    let source: String = gold
-                        .source
-                        .iter()
-                        .map(|&(s, e)| {
-                            text[s.min(text.len())..e.min(text.len())]
-                                .iter()
-                                .collect::<String>()
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" … ");
+                    let source = excerpt(text, &gold.source);
                     let ours: String = best
                         .and_then(|&pred_idx| predicted[pred_idx].speaker.as_ref())
                         .map(|positions| positions.iter().filter_map(|&p| text.get(p)).collect())
