@@ -275,6 +275,13 @@ fn calendar_names() -> impl Iterator<Item = &'static str> {
     weekdays.chain(MONTHS.iter().take(12).map(|(name, _)| *name))
 }
 
+/// True for a month's name or abbreviation in any letter case ("May", "Sept.", "DEC").
+pub(crate) fn is_month_name(word: &str) -> bool {
+    MONTHS
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case(word))
+}
+
 /// True for a full weekday or month name as written in running text ("Monday", "May"): never
 /// a name, a title or a speaker, which the other analysers' stop lists rely on.
 pub(crate) fn is_calendar_name(word: &str) -> bool {

@@ -500,7 +500,10 @@ const COUNTED: &[&str] = &[
     "days",
     "hours",
     "minutes",
+    "seconds",
     "points",
+    "runs",
+    "wickets",
     "times",
     "goals",
     "seats",
@@ -560,11 +563,71 @@ fn with_number(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Ra
             "," | "." | ";" | "!" | "?" | "'s" | "’s" | "\"" | "”"
         )
         || (after.starts_with(|c: char| c.is_lowercase()) && !COUNTED.contains(&after));
-    if ends_it {
+    if ends_it && !lists_results(tokens, sentence, number) {
         range.start..number + 1
     } else {
         range
     }
+}
+
+/// Whether the sentence of the number at `number` also pairs another name with a score, as in
+/// results ("Lotte 6 Hyundai 2", "Warwickshire 195, Surrey 429-7 (C. Lewis 80 not out)",
+/// "Leicestershire 22 points, Somerset 4."): there the number is a score, not part of the name.
+/// A score pair is a capitalised word, not a month, and a number after it that comes before a
+/// unit of play ("22 points"), or before a capital or a bracket with another number soon
+/// after ("Lotte 6 Hyundai 2"; not "Radio 1 DJ Trevor Nelson"). One that ends a clause is a score
+/// only where the sentence has no more lowercase words than capitalised ones, as in a results
+/// line: "Halo 2, Half-Life 2 and Doom 3" stay names.
+fn lists_results(tokens: &Tokens<'_>, sentence: Range<usize>, number: usize) -> bool {
+    let mut clause_end_pairs = false;
+    for idx in sentence.start + 1..sentence.end {
+        if idx == number || !is_score(tokens.surface(idx)) {
+            continue;
+        }
+        let name = tokens.surface(idx - 1);
+        if !name.starts_with(char::is_uppercase) || crate::dates::is_month_name(name) {
+            continue;
+        }
+        let after = tokens.surface(idx + 1);
+        if !sentence.contains(&(idx + 1)) || (is_punctuation(after) && after != "(") {
+            clause_end_pairs = true;
+        } else if UNITS_OF_PLAY.contains(&after)
+            || ((after == "(" || after.starts_with(char::is_uppercase))
+                && (idx + 2..(idx + 6).min(sentence.end))
+                    .any(|next| is_score(tokens.surface(next))))
+        {
+            return true;
+        }
+    }
+    clause_end_pairs && {
+        let (mut lower, mut upper) = (0, 0);
+        for word in tokens.surfaces.get(sentence).unwrap_or(&[]) {
+            match word.chars().next() {
+                Some(c) if c.is_lowercase() => lower += 1,
+                Some(c) if c.is_uppercase() => upper += 1,
+                _ => {}
+            }
+        }
+        lower <= upper
+    }
+}
+
+/// Words after a score in results ("22 points", "5 seconds behind").
+const UNITS_OF_PLAY: &[&str] = &[
+    "points", "pts", "runs", "wickets", "goals", "seconds", "secs", "minutes", "laps", "strokes",
+    "shots",
+];
+
+/// A number of one to three digits, or a score or figure such as "429-7" or "4-38".
+fn is_score(word: &str) -> bool {
+    let mut parts = word.split(['-', '/']);
+    let first_ok = parts.next().is_some_and(|part| {
+        (1..=3).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    });
+    first_ok
+        && parts.all(|part| {
+            !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 fn is_punctuation(word: &str) -> bool {

@@ -189,6 +189,35 @@ mod tests {
     }
 
     #[test]
+    fn a_name_in_a_line_of_results_takes_no_score() {
+        // Results lines of CoNLL-2003's Reuters sports pages, where each was a name.
+        for text in [
+            "Lotte 6 Hyundai 2",
+            "Wigan 42 Bradford Bulls 36",
+            "Leicestershire 22 points, Somerset 4.",
+            "London (The Oval): Warwickshire 195, Surrey 429-7 (C. Lewis 80 not out).",
+            "Giovanni Lombardi (Italy) Polti 5 seconds behind",
+        ] {
+            let names = entity_names(&[text]);
+            assert!(
+                !names.iter().any(|name| name.ends_with(char::is_numeric)),
+                "{text}: {names:?}"
+            );
+        }
+        // Sentences of the BBC corpus with several names that hold a number.
+        let names = entity_names(&[
+            "The likes of Halo 2 and Half-Life 2 triumphed in virtually every department.",
+            "The details of PlayStation 3, Xbox 2 (codename Xenon) and Nintendo's so-called \
+             Revolution are still to be finalised.",
+            "Pundits included BBC Radio 1 DJ Trevor Nelson and BBC Radio 2 music editor Colin \
+             Martin.",
+        ]);
+        for name in ["Half-Life 2", "PlayStation 3", "BBC Radio 2"] {
+            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
+        }
+    }
+
+    #[test]
     fn an_amount_of_money_is_no_name() {
         let texts = [
             "Lenovo's profit for the three months to December was HK$327m (US$42m; £22m), \
