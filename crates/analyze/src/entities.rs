@@ -452,8 +452,10 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
             // A club named after its city is the tagger's to see ("Liverpool won", "CHICAGO
             // 71 54"): a known city does not override an organisation. A country or a state
             // does: the tagger's "Fiji" or "South Carolina" as an organisation is more often
-            // its mistake.
-            let team = kind == EntityKind::Organization && hit.entry.names_clubs;
+            // its mistake, except before a score ("Florida 10 ST LOUIS 9", "MINNESOTA 67
+            // 67 .500"), where the tagger's organisation is the state's team.
+            let team = kind == EntityKind::Organization
+                && (hit.entry.names_clubs || before_a_score(tokens, &range));
             if !team && (kind != EntityKind::Person || single_organization || several_words) {
                 kind = hit.entry.kind;
             }
@@ -462,6 +464,14 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
             continue;
         }
         if range.len() == 1 && GROUP_NAMES.contains(&tokens.surface(range.start)) {
+            kind = EntityKind::Other;
+        }
+        // A people's name alone is no person ("Britons spent", "the Danes"). A surname that
+        // is one ("Bill English") joins its person when the entities are clustered.
+        if range.len() == 1
+            && kind == EntityKind::Person
+            && gazetteer.demonym(tokens.surface(range.start)).is_some()
+        {
             kind = EntityKind::Other;
         }
         if range.len() > 1 && PLACE_SUFFIXES.contains(&tokens.surface(range.end - 1)) {
@@ -542,15 +552,7 @@ fn with_number(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Ra
     let number = range.end;
     let sentence = tokens.sentence_bounds(range.start);
     let word = tokens.surface(number);
-    let glued = match (
-        tokens.text.tokens.get(range.end - 1),
-        tokens.text.tokens.get(number),
-    ) {
-        (Some(last), Some(next)) => last.paragraph == next.paragraph && last.end + 1 == next.start,
-        _ => false,
-    };
-    if !sentence.contains(&number)
-        || !glued
+    if !followed_closely(tokens, &range)
         || !(1..=3).contains(&word.len())
         || !word.bytes().all(|byte| byte.is_ascii_digit())
     {
@@ -618,6 +620,27 @@ const UNITS_OF_PLAY: &[&str] = &[
     "shots",
 ];
 
+/// Whether a score follows the name at `range`, as [`followed_closely`].
+fn before_a_score(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
+    followed_closely(tokens, range) && is_score(tokens.surface(range.end))
+}
+
+/// Whether a token follows the name at `range` in its sentence, one space after it.
+fn followed_closely(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
+    let (Some(last), Some(next)) = (
+        range
+            .end
+            .checked_sub(1)
+            .and_then(|idx| tokens.text.tokens.get(idx)),
+        tokens.text.tokens.get(range.end),
+    ) else {
+        return false;
+    };
+    last.paragraph == next.paragraph
+        && last.end + 1 == next.start
+        && tokens.sentence_bounds(range.start).contains(&range.end)
+}
+
 /// A number of one to three digits, or a score or figure such as "429-7" or "4-38".
 fn is_score(word: &str) -> bool {
     let mut parts = word.split(['-', '/']);
@@ -655,6 +678,10 @@ fn trim(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Option<Ra
     while start < end {
         let word = tokens.surface(end - 1);
         if !(is_punctuation(word) || matches!(word, "'s" | "’s" | "'" | "’")) {
+            break;
+        }
+        // A bracket the name opened closes it: "Radnicki (N)".
+        if word == ")" && (start..end - 1).any(|idx| tokens.surface(idx) == "(") {
             break;
         }
         end -= 1;
