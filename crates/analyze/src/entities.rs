@@ -409,6 +409,8 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
     let gazetteer = gazetteer::gazetteer();
     let mut buf = String::new();
     let mut candidates = Vec::with_capacity(spans.len());
+    // The tagger's people who are one word of a known place, and the place.
+    let mut places_as_people = Vec::new();
     for span in spans {
         let (Some(&start), Some(&last)) = (
             global_of.get(span.start),
@@ -458,6 +460,11 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
                 && (hit.entry.names_clubs || before_a_score(tokens, &range));
             if !team && (kind != EntityKind::Person || single_organization || several_words) {
                 kind = hit.entry.kind;
+            } else if kind == EntityKind::Person
+                && range.len() == 1
+                && hit.entry.kind == EntityKind::Place
+            {
+                places_as_people.push((candidates.len(), hit.entry));
             }
         }
         if hit.is_none() && is_junk(tokens, &range) {
@@ -482,6 +489,26 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
             kind,
             known: hit.map(|hit| hit.entry).filter(|entry| entry.kind == kind),
         });
+    }
+    // A known place the tagger calls a person ("in Connecticut, Delaware, Maryland", "Boise,
+    // Idaho") is the place, unless the article names a person with that word ("Paris Hilton
+    // ... Paris", "Michael Jordan ... Jordan").
+    for (idx, entry) in places_as_people {
+        let Some(word) = candidates.get(idx).map(|c| tokens.surface(c.tokens.start)) else {
+            continue;
+        };
+        let names_a_person = candidates.iter().any(|other| {
+            other.kind == EntityKind::Person
+                && other.tokens.len() > 1
+                && tokens
+                    .surfaces
+                    .get(other.tokens.clone())
+                    .is_some_and(|words| words.contains(&word))
+        });
+        if !names_a_person && let Some(candidate) = candidates.get_mut(idx) {
+            candidate.kind = entry.kind;
+            candidate.known = Some(entry);
+        }
     }
     candidates
 }

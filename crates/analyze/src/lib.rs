@@ -246,6 +246,32 @@ mod tests {
     }
 
     #[test]
+    fn a_known_place_the_tagger_calls_a_person_is_the_place() {
+        // PolNeAR and the samples, where the tagger made each state a person.
+        for (text, name) in [
+            (
+                "Voters head to the polls, along with those in Connecticut, Delaware, Maryland \
+                 and Rhode Island.",
+                "place:Delaware",
+            ),
+            (
+                "On Tuesday, Democrats vote in Arizona, Idaho and Utah, with 131 delegates up \
+                 for grabs.",
+                "place:Idaho",
+            ),
+        ] {
+            let names = typed_names(&[text]);
+            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
+        }
+        // The word of a person's name stays the person's.
+        let names = typed_names(&[
+            "Michael Jordan scored 40 points.",
+            "Jordan said the team had played well.",
+        ]);
+        assert!(!names.iter().any(|found| found.starts_with("place:")), "{names:?}");
+    }
+
+    #[test]
     fn a_state_before_a_score_is_its_team() {
         // CoNLL-2003 results, where the gazetteer made the states' teams places; in a sentence
         // of prose the state stays a place.
