@@ -294,6 +294,44 @@ const PLACE_SUFFIXES: &[&str] = &[
     "Prospekt",
 ];
 
+/// Time zones, which the tagger finds as organisations or places ("1800 UTC"): of the kind
+/// other where it finds them, as CoNLL-2003 has them; never looked for where it does not.
+const TIME_ZONES: &[&str] = &[
+    "UTC", "GMT", "BST", "CET", "CEST", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT",
+];
+
+/// Last words that make a name the tagger calls a person an organisation ("Johns Hopkins
+/// Center", "Paul Getty Trust").
+const ORGANIZATION_SUFFIXES: &[&str] = &[
+    "Center",
+    "Centre",
+    "University",
+    "Institute",
+    "Foundation",
+    "Trust",
+    "Hospital",
+    "College",
+    "School",
+    "Academy",
+    "Museum",
+    "Company",
+    "Corporation",
+    "Group",
+    "Association",
+    "Society",
+    "Council",
+    "Committee",
+    "Commission",
+    "Agency",
+    "Department",
+    "Ministry",
+    "Party",
+    "Fund",
+    "Bank",
+    "Airlines",
+    "Airways",
+];
+
 /// One mention before clustering: tokens `tokens` (global token indices) of one paragraph.
 #[derive(Debug, Clone)]
 struct Candidate {
@@ -418,7 +456,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         ) else {
             continue;
         };
-        let mut kind = kind_of(span.kind);
+        let kind = kind_of(span.kind);
         let Some(range) = trim(tokens, start..last + 1, kind) else {
             continue;
         };
@@ -428,6 +466,10 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
                 .longest_match(surfaces, &mut buf)
                 .filter(|hit| hit.n_tokens == surfaces.len() && !hit.demonym)
         };
+        // A sovereign or pope is a person with the numeral of the reign ("Pope Benedict XVI",
+        // "Queen Elizabeth II"), which the tagger leaves out or takes for an organisation.
+        let (kind, range) = with_regnal_number(tokens, range, kind);
+        let mut kind = kind;
         let mut hit = known(&range);
         // A known name keeps its words ("Republicans have 24 seats, Democrats 10"); another
         // may take the number after it.
@@ -470,7 +512,10 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         if hit.is_none() && is_junk(tokens, &range) {
             continue;
         }
-        if range.len() == 1 && GROUP_NAMES.contains(&tokens.surface(range.start)) {
+        if range.len() == 1
+            && (GROUP_NAMES.contains(&tokens.surface(range.start))
+                || TIME_ZONES.contains(&tokens.surface(range.start)))
+        {
             kind = EntityKind::Other;
         }
         // A people's name alone is no person ("Britons spent", "the Danes"). A surname that
@@ -483,6 +528,12 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         }
         if range.len() > 1 && PLACE_SUFFIXES.contains(&tokens.surface(range.end - 1)) {
             kind = EntityKind::Place;
+        }
+        if range.len() > 1
+            && kind == EntityKind::Person
+            && ORGANIZATION_SUFFIXES.contains(&tokens.surface(range.end - 1))
+        {
+            kind = EntityKind::Organization;
         }
         candidates.push(Candidate {
             tokens: range,
@@ -647,6 +698,48 @@ const UNITS_OF_PLAY: &[&str] = &[
     "shots",
 ];
 
+/// Words that name a sovereign or a pope by the numeral of the reign.
+const REGNAL_TITLES: &[&str] = &[
+    "King", "Queen", "Pope", "Emperor", "Empress", "Tsar", "Czar", "Kaiser", "Sultan",
+];
+
+/// A person's name with the Roman numeral after it ("Benedict XVI", "Charles III"), and a
+/// sovereign's name the tagger took for an organisation ("Queen Elizabeth II") as the person,
+/// without the title, which the person's titles keep.
+fn with_regnal_number(
+    tokens: &Tokens<'_>,
+    range: Range<usize>,
+    kind: EntityKind,
+) -> (EntityKind, Range<usize>) {
+    match kind {
+        EntityKind::Person
+            if followed_closely(tokens, &range) && is_regnal_number(tokens.surface(range.end)) =>
+        {
+            return (kind, range.start..range.end + 1);
+        }
+        EntityKind::Organization | EntityKind::Other
+            if range.len() > 2
+                && REGNAL_TITLES.contains(&tokens.surface(range.start))
+                && is_regnal_number(tokens.surface(range.end - 1)) =>
+        {
+            if let Some(name) = trim(tokens, range.clone(), EntityKind::Person) {
+                return (EntityKind::Person, name);
+            }
+        }
+        _ => {}
+    }
+    (kind, range)
+}
+
+/// A Roman numeral of two letters or more, as a reign's ("II", "XVI"; not "I", "V" or "X",
+/// which are also words and initials).
+fn is_regnal_number(word: &str) -> bool {
+    (2..=6).contains(&word.len())
+        && word.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'))
+        && !word.contains("IIII")
+        && !word.contains("VV")
+}
+
 /// Whether a score follows the name at `range`, as [`followed_closely`].
 fn before_a_score(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     followed_closely(tokens, range) && is_score(tokens.surface(range.end))
@@ -753,6 +846,7 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     if word.chars().count() < 2
         || is_not_a_name(word)
         || is_not_a_name_alone(word)
+        || is_regnal_number(word)
         || is_party_state(word)
         || titles::is_title_word(word)
     {

@@ -268,7 +268,60 @@ mod tests {
             "Michael Jordan scored 40 points.",
             "Jordan said the team had played well.",
         ]);
-        assert!(!names.iter().any(|found| found.starts_with("place:")), "{names:?}");
+        assert!(
+            !names.iter().any(|found| found.starts_with("place:")),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_sovereign_is_a_person_with_the_numeral_of_the_reign() {
+        // The samples, where "Queen Elizabeth II" was an organisation and "XVI" one of its own.
+        let article = analysed(&[
+            "Queen Elizabeth II suspended parliament at the behest of Boris Johnson.",
+            "Pope Benedict XVI and King Charles III met on Tuesday.",
+        ]);
+        let people: Vec<(String, Vec<String>)> = article
+            .entities
+            .iter()
+            .filter(|entity| entity.kind == article::EntityKind::Person)
+            .map(|entity| (entity.name.clone(), entity.titles.clone()))
+            .collect();
+        for (name, title) in [
+            ("Elizabeth II", "Queen"),
+            ("Benedict XVI", "Pope"),
+            ("Charles III", "King"),
+        ] {
+            assert!(
+                people
+                    .iter()
+                    .any(|(found, titles)| found == name && titles == &[title]),
+                "{name}: {people:?}"
+            );
+        }
+        assert_eq!(people.len(), 4, "{people:?}");
+    }
+
+    #[test]
+    fn a_person_named_like_an_institution_is_an_organisation() {
+        // The samples, where the tagger made it a person.
+        let names = typed_names(&[
+            "According to Johns Hopkins Center for Systems Science and Engineering, there are \
+             142 cases.",
+        ]);
+        assert!(
+            names
+                .iter()
+                .any(|name| name == "organization:Johns Hopkins Center"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_time_zone_is_of_the_kind_other() {
+        // The samples, where the tagger made "UTC" an organisation.
+        let names = typed_names(&["At 17:00 UTC the polls closed in Texas."]);
+        assert!(names.iter().any(|name| name == "other:UTC"), "{names:?}");
     }
 
     #[test]

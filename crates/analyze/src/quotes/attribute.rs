@@ -1228,7 +1228,35 @@ pub(crate) fn before_quote(doc: &mut Doc, paragraph: usize, open: usize) -> Opti
         toks,
         info,
     };
-    let (candidate, inverted) = if info.gerund {
+    // "…, with Gorka noting “…”": the person named between "with" and the gerund is its
+    // subject.
+    let with_person = info
+        .gerund
+        .then(|| {
+            (lo..toks.0)
+                .rev()
+                .take(5)
+                .find(|&t| para.lower(t) == "with")
+        })
+        .flatten()
+        .filter(|&with| {
+            with + 1 < toks.0
+                && (with + 1..toks.0).all(|t| {
+                    para.toks
+                        .get(t)
+                        .is_some_and(|tok| tok.word && tok.capitalized)
+                })
+        })
+        .and_then(|with| {
+            let (first, last) = (para.toks.get(with + 1)?, para.toks.get(toks.0 - 1)?);
+            doc.mentions_in(paragraph, first.start, last.end)
+                .filter(|located| doc.kind(located.entity) == EntityKind::Person)
+                .last()
+                .map(|located| Candidate::Mention(located.entity, located.start, located.end))
+        });
+    let (candidate, inverted) = if let Some(person) = with_person {
+        (Some(person), false)
+    } else if info.gerund {
         // "…, saying “…”", "tried to laugh it off by interjecting “…”": the subject of the
         // main clause; but after "accused Biden of … by proclaiming “…”" the words are not
         // the subject's, and whose they are is not said.

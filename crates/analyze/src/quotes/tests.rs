@@ -300,6 +300,24 @@ fn spans_point_at_the_words() {
 }
 
 #[test]
+fn the_person_with_introduces_before_a_gerund_speaks() {
+    // PolNeAR: not a name of the main clause ("the United States", "Republicans"), but the
+    // person "with" introduces.
+    let article = analysed(&[
+        "The attack sparked a fresh debate over how the United States responds to militant \
+         violence at home and abroad, with Republican Senator John McCain telling reporters on \
+         Thursday he viewed Obama as “directly responsible” for the attack.",
+        "Republicans were quick to chime in, with Donald Trump tweeting that it was a \
+         \"disaster\" for Clinton.",
+    ]);
+    let speakers: Vec<String> = quotes_of(&article)
+        .into_iter()
+        .map(|(_, _, speaker)| speaker)
+        .collect();
+    assert_eq!(speakers, ["John McCain", "Donald Trump"]);
+}
+
+#[test]
 fn a_contracted_pronoun_resolves_as_the_pronoun() {
     let speakers = |cue: &str| -> Vec<String> {
         let article = analysed(&[
