@@ -491,8 +491,10 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
                 matches!(hit.entry.kind, EntityKind::Organization | EntityKind::Other)
                     && range.len() == 1;
             // Nor is a known name of several words that is no given name ("North Carolina",
-            // "Agence France-Presse").
-            let several_words = range.len() > 1 && !hit.entry.case_sensitive;
+            // "Agence France-Presse", "Golden Globe"), nor, below, one word of a known place
+            // that no person of the article bears ("Delaware").
+            let several_words = range.len() > 1
+                && (!hit.entry.case_sensitive || hit.entry.kind != EntityKind::Place);
             // A club named after its city is the tagger's to see ("Liverpool won", "CHICAGO
             // 71 54"): a known city does not override an organisation. A country or a state
             // does: the tagger's "Fiji" or "South Carolina" as an organisation is more often
@@ -543,7 +545,9 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
     }
     // A known place the tagger calls a person ("in Connecticut, Delaware, Maryland", "Boise,
     // Idaho") is the place, unless the article names a person with that word ("Paris Hilton
-    // ... Paris", "Michael Jordan ... Jordan").
+    // ... Paris", "Michael Jordan ... Jordan"). Organisations are not held back so: the
+    // tagger's people "Sony Ericsson" and "Tory MP Michael Mates" do not make "Sony" or "Tory"
+    // people.
     for (idx, entry) in places_as_people {
         let Some(word) = candidates.get(idx).map(|c| tokens.surface(c.tokens.start)) else {
             continue;

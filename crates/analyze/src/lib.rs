@@ -453,9 +453,18 @@ mod tests {
             !names.iter().any(|name| name.ends_with(":Dem")),
             "{names:?}"
         );
-        // A known name of several words is not the person the tagger took it for.
-        let names = typed_names(&["Voters in North Carolina and Rhode Island went to the polls."]);
-        for expected in ["place:North Carolina", "place:Rhode Island"] {
+        // A known name of several words is not the person the tagger took it for, whether or
+        // not its words are also common ones ("Golden Globe").
+        let names = typed_names(&[
+            "Voters in North Carolina and Rhode Island went to the polls.",
+            "His portrayal of Ray Charles had already earned him a prestigious Golden Globe \
+             award.",
+        ]);
+        for expected in [
+            "place:North Carolina",
+            "place:Rhode Island",
+            "other:Golden Globe Awards",
+        ] {
             assert!(
                 names.iter().any(|name| name == expected),
                 "{expected}: {names:?}"
