@@ -218,6 +218,11 @@ const NOT_A_NAME_ALONE: &[&str] = &[
     "Do",
     "Does",
     "Did",
+    "Oh",
+    // "Sens. Ted Cruz and Marco Rubio", "ABC's \"This Week\"".
+    "Sens",
+    "Reps",
+    "Week",
 ];
 
 /// Religious and ethnic groups, which the tagger takes for people or organisations ("bar
@@ -265,7 +270,9 @@ fn is_party_state(word: &str) -> bool {
     word.len() >= 4
         && matches!(&word.as_bytes()[..2], b"R-" | b"D-" | b"I-")
         && word[2..].starts_with(|c: char| c.is_ascii_uppercase())
-        && word[2..].chars().all(|c| c.is_ascii_alphabetic())
+        && word[2..]
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '.')
 }
 
 /// A word of [`NOT_A_NAME_ALONE`]: no name by itself.
@@ -449,6 +456,8 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
     let mut candidates = Vec::with_capacity(spans.len());
     // The tagger's people who are one word of a known place, and the place.
     let mut places_as_people = Vec::new();
+    // The candidates the gazetteer does not know.
+    let mut unknown = Vec::new();
     for span in spans {
         let (Some(&start), Some(&last)) = (
             global_of.get(span.start),
@@ -537,12 +546,16 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         {
             kind = EntityKind::Organization;
         }
+        if hit.is_none() {
+            unknown.push(candidates.len());
+        }
         candidates.push(Candidate {
             tokens: range,
             kind,
             known: hit.map(|hit| hit.entry).filter(|entry| entry.kind == kind),
         });
     }
+    people_named_otherwise(tokens, &mut candidates, &unknown);
     // A known place the tagger calls a person ("in Connecticut, Delaware, Maryland", "Boise,
     // Idaho") is the place, unless the article names a person with that word ("Paris Hilton
     // ... Paris", "Michael Jordan ... Jordan"). Organisations are not held back so: the
@@ -566,6 +579,62 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         }
     }
     candidates
+}
+
+/// The tagger's places and organisations that name a person of the article: by the person's
+/// whole name, where the tagger more often makes it a person ("Donald Trump" as an
+/// organisation; not "Star Wars", a person once and an organisation twice); by the last word
+/// of it ("about Obama, Hillary, and the Democratic Party" after "Barack Obama"); or followed
+/// by "of" and a place ("Senator Bernie Sanders of Vermont" as one organisation: the person,
+/// and the gazetteer finds the place). Only names the gazetteer does not know (`unknown`,
+/// indices into `candidates`): "Washington" stays the place after "George Washington".
+fn people_named_otherwise(tokens: &Tokens<'_>, candidates: &mut [Candidate], unknown: &[usize]) {
+    let words_of = |candidate: &Candidate| tokens.surfaces.get(candidate.tokens.clone());
+    let people: Vec<&[&str]> = candidates
+        .iter()
+        .filter(|candidate| candidate.kind == EntityKind::Person && candidate.tokens.len() > 1)
+        .filter_map(words_of)
+        .collect();
+    if people.is_empty() {
+        return;
+    }
+    let is_person = |words: &[&str]| match words {
+        [word] => people.iter().any(|person| person.last() == Some(word)),
+        _ => {
+            let as_person = people.iter().filter(|person| **person == words).count();
+            let as_other = candidates
+                .iter()
+                .filter(|other| other.kind != EntityKind::Person && words_of(other) == Some(words))
+                .count();
+            as_person > as_other
+        }
+    };
+    let mut found = Vec::new();
+    for &idx in unknown {
+        let Some(candidate) = candidates.get(idx) else {
+            continue;
+        };
+        let Some(words) = words_of(candidate) else {
+            continue;
+        };
+        if candidate.kind == EntityKind::Person {
+            continue;
+        }
+        if is_person(words) {
+            found.push((idx, candidate.tokens.clone()));
+        } else if let Some(of) = words.iter().position(|word| *word == "of")
+            && of > 0
+            && is_person(&words[..of])
+        {
+            found.push((idx, candidate.tokens.start..candidate.tokens.start + of));
+        }
+    }
+    for (idx, range) in found {
+        if let Some(candidate) = candidates.get_mut(idx) {
+            candidate.tokens = range;
+            candidate.kind = EntityKind::Person;
+        }
+    }
 }
 
 /// Words that make the number before them a count or a measure, not part of a name ("Sony 3

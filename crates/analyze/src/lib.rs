@@ -325,6 +325,23 @@ mod tests {
     }
 
     #[test]
+    fn a_place_or_organisation_named_as_a_person_of_the_article_is_the_person() {
+        // PolNeAR, where the tagger made "Bernie Sanders of Vermont" one organisation.
+        let names = typed_names(&[
+            "Despite a month of sharpened attacks, Bernie Sanders has failed to dent Hillary \
+             Clinton's lead.",
+            "\"We will win,\" Mr. Sanders told supporters on Monday.",
+            "But one naysayer remained - Senator Bernie Sanders of Vermont, who had opposed a \
+             similar effort.",
+        ]);
+        assert!(names.iter().all(|name| !name.contains(" of ")), "{names:?}");
+        assert!(
+            names.iter().any(|name| name == "place:Vermont"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
     fn a_state_before_a_score_is_its_team() {
         // CoNLL-2003 results, where the gazetteer made the states' teams places; in a sentence
         // of prose the state stays a place.
@@ -400,10 +417,24 @@ mod tests {
             "Consumers spent gift vouchers they had been given for Christmas.",
             "It signed a deal to buy the PC division of personal computer pioneer IBM.",
             "The film is out on DVD next month.",
+            // PolNeAR.
+            "Oh, okay. I guess that settles it, said Simon.",
+            "Clinton said on ABC's \"This Week\" on Sunday that she would win.",
+            "He is ahead of his rivals, particularly Sens. Ted Cruz and Marco Rubio.",
+            "Committee Chairman Trey Gowdy (R-S.C.) sent a letter to Comey.",
         ];
         for text in texts {
             let names = typed_names(&[text]);
-            for word in ["I'm", "Christmas", "PC", "DVD"] {
+            for word in [
+                "I'm",
+                "Christmas",
+                "PC",
+                "DVD",
+                "Oh",
+                "Week",
+                "Sens",
+                "R-S.C",
+            ] {
                 assert!(
                     !names.iter().any(|name| name.ends_with(&format!(":{word}"))),
                     "{text}: {names:?}"
