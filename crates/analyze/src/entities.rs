@@ -546,6 +546,15 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         {
             kind = EntityKind::Organization;
         }
+        // "the Obama administration", "the Trump presidency": a president's name.
+        if hit.is_none()
+            && range.len() == 1
+            && matches!(kind, EntityKind::Organization | EntityKind::Place)
+            && followed_closely(tokens, &range)
+            && matches!(tokens.surface(range.end), "administration" | "presidency")
+        {
+            kind = EntityKind::Person;
+        }
         if hit.is_none() {
             unknown.push(candidates.len());
         }

@@ -339,6 +339,12 @@ mod tests {
             names.iter().any(|name| name == "place:Vermont"),
             "{names:?}"
         );
+        // PolNeAR, where the tagger made the president a place.
+        let names = typed_names(&[
+            "It was a violation of the Memorandum of Understanding with the Obama \
+             administration.",
+        ]);
+        assert!(names.iter().any(|name| name == "person:Obama"), "{names:?}");
     }
 
     #[test]
