@@ -219,6 +219,13 @@ const NOT_A_NAME_ALONE: &[&str] = &[
     "Does",
     "Did",
     "Oh",
+    "Ah",
+    "Um",
+    "Uh",
+    "Hmm",
+    "Which",
+    "Initial",
+    "Federal",
     // "Sens. Ted Cruz and Marco Rubio", "ABC's \"This Week\"".
     "Sens",
     "Reps",
@@ -866,8 +873,11 @@ fn trim(tokens: &Tokens<'_>, range: Range<usize>, kind: EntityKind) -> Option<Ra
     let mut end = range.end;
     while start < end {
         let word = tokens.surface(start);
+        // An institution named by its kind and what it is of stays whole: "the Ministry of
+        // Defence", "the Court of Session", "the State of Palestine".
+        let heads_an_institution = kind != EntityKind::Person && tokens.surface(start + 1) == "of";
         let strip = is_punctuation(word)
-            || (end - start > 1 && is_not_a_name(word))
+            || (end - start > 1 && is_not_a_name(word) && !heads_an_institution)
             || matches!(word, "the" | "The")
             || (kind == EntityKind::Person
                 && end - start > 1
@@ -925,7 +935,8 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     let [word] = words else {
         return false;
     };
-    if word.chars().count() < 2
+    // One letter, or an initial alone ("E." of "E. coli").
+    if word.trim_end_matches('.').chars().count() < 2
         || is_not_a_name(word)
         || is_not_a_name_alone(word)
         || is_regnal_number(word)

@@ -225,6 +225,27 @@ mod tests {
     }
 
     #[test]
+    fn an_institution_named_by_its_kind_keeps_it() {
+        // The samples, where the trim of "Ministry" or "Court" left "of Foreign Affairs".
+        let names = entity_names(&[
+            "According to the Ministry of Foreign Affairs he died at Gleneagles Hospital.",
+            "On Wednesday, the Court of Session in Scotland issued an opinion.",
+        ]);
+        for name in ["Ministry of Foreign Affairs", "Court of Session"] {
+            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
+        }
+        assert!(!names.iter().any(|name| name.starts_with("of ")), "{names:?}");
+        // Nor do interjections and initials name anything (interviews of the samples).
+        let names = entity_names(&[
+            "((Christian Keysers))  Ah.  So very briefly, what we do is this.",
+            "Strains of Escherichia coli (E. coli) bacteria were found.",
+        ]);
+        for word in ["Ah", "E."] {
+            assert!(!names.iter().any(|name| name == word), "{word}: {names:?}");
+        }
+    }
+
+    #[test]
     fn a_peoples_name_alone_is_no_person() {
         // BBC sentences where the tagger made each a person.
         let names = typed_names(&[
