@@ -553,6 +553,11 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         {
             kind = EntityKind::Organization;
         }
+        // A storm is named like a person ("Hurricane Maria", "Typhoon Haiyan"); see below for
+        // its name alone.
+        if range.len() > 1 && is_storm_word(tokens.surface(range.start)) {
+            kind = EntityKind::Other;
+        }
         // "the Obama administration", "the Trump presidency": a president's name.
         if hit.is_none()
             && range.len() == 1
@@ -572,6 +577,20 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         });
     }
     people_named_otherwise(tokens, &mut candidates, &unknown);
+    // A storm's name alone ("Maria" after "Hurricane Maria") is the storm.
+    let storms: Vec<&str> = candidates
+        .iter()
+        .filter(|candidate| {
+            candidate.tokens.len() == 2 && is_storm_word(tokens.surface(candidate.tokens.start))
+        })
+        .map(|candidate| tokens.surface(candidate.tokens.start + 1))
+        .collect();
+    for candidate in &mut candidates {
+        if candidate.tokens.len() == 1 && storms.contains(&tokens.surface(candidate.tokens.start)) {
+            candidate.kind = EntityKind::Other;
+            candidate.known = None;
+        }
+    }
     // A known place the tagger calls a person ("in Connecticut, Delaware, Maryland", "Boise,
     // Idaho") is the place, unless the article names a person with that word ("Paris Hilton
     // ... Paris", "Michael Jordan ... Jordan"). Organisations are not held back so: the
@@ -595,6 +614,11 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         }
     }
     candidates
+}
+
+/// A word that names a storm by the name after it ("Hurricane Maria").
+fn is_storm_word(word: &str) -> bool {
+    matches!(word, "Hurricane" | "Typhoon" | "Cyclone" | "Storm")
 }
 
 /// The tagger's places and organisations that name a person of the article: by the person's
@@ -1038,7 +1062,17 @@ fn add_gazetteer_places(tokens: &Tokens<'_>, candidates: &mut Vec<Candidate>) {
     let mut idx = 0;
     while idx < tokens.surfaces.len() {
         let word = tokens.surface(idx);
-        if covered.get(idx).copied().unwrap_or(true) || !word.chars().any(char::is_alphabetic) {
+        // A covered word may still open a known name that takes in the tagger's ("Islamic
+        // State", of which the tagger saw "Islamic").
+        let opens_a_candidate = || {
+            candidates
+                .iter()
+                .any(|candidate| candidate.tokens.start == idx)
+        };
+        if idx >= covered.len()
+            || covered[idx] && !opens_a_candidate()
+            || !word.chars().any(char::is_alphabetic)
+        {
             idx += 1;
             continue;
         }
@@ -1057,6 +1091,10 @@ fn add_gazetteer_places(tokens: &Tokens<'_>, candidates: &mut Vec<Candidate>) {
         let takes_in = !free
             && hit.n_tokens > 1
             && !matches!(word, "the" | "The")
+            // Something the tagger left out: never just the tagger's own span again.
+            && covered
+                .get(range.clone())
+                .is_some_and(|slots| slots.iter().any(|covered| !covered))
             && candidates.iter().all(|candidate| {
                 candidate.tokens.end <= range.start
                     || range.end <= candidate.tokens.start

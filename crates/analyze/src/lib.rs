@@ -234,7 +234,10 @@ mod tests {
         for name in ["Ministry of Foreign Affairs", "Court of Session"] {
             assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
         }
-        assert!(!names.iter().any(|name| name.starts_with("of ")), "{names:?}");
+        assert!(
+            !names.iter().any(|name| name.starts_with("of ")),
+            "{names:?}"
+        );
         // Nor do interjections and initials name anything (interviews of the samples).
         let names = entity_names(&[
             "((Christian Keysers))  Ah.  So very briefly, what we do is this.",
@@ -334,6 +337,25 @@ mod tests {
             names
                 .iter()
                 .any(|name| name == "organization:Johns Hopkins Center"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_storm_is_of_the_kind_other() {
+        // The samples, where the tagger made each a person.
+        let names = typed_names(&[
+            "Puerto Rico had still not fully recovered from 2017's Hurricane Maria.",
+            "Phanfone damaged similar regions to Typhoon Haiyan, which killed over 6,000 people \
+             in 2013. It is like the younger sibling of Haiyan.",
+        ]);
+        let storms: Vec<&String> = names
+            .iter()
+            .filter(|name| name.contains("Maria") || name.contains("Haiyan"))
+            .collect();
+        assert!(storms.len() >= 2, "{names:?}");
+        assert!(
+            storms.iter().all(|name| name.starts_with("other:")),
             "{names:?}"
         );
     }
@@ -486,8 +508,11 @@ mod tests {
             "The quarter was dwarfed by the $204m announced by rival Google earlier in the week.",
             "Panels made by the likes of Sony and Samsung use liquid-crystal displays.",
             "He co-wrote the screenplay and got an Oscar nomination for it.",
+            // PolNeAR, where it was a place in 25 articles.
+            "Islamic State claimed responsibility for the attack on Friday.",
         ]);
         for expected in [
+            "organization:Islamic State",
             "organization:Google",
             "organization:Sony",
             "organization:Samsung",
