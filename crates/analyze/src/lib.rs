@@ -172,8 +172,8 @@ mod tests {
             "Radio 1 said the station was not trying to replace Peel.",
             "The controller of BBC Radio 1 defended the choice, and Channel 4 agreed.",
         ]);
-        assert!(names.iter().any(|name| name == "Radio 1"), "{names:?}");
-        assert!(names.iter().any(|name| name == "Channel 4"), "{names:?}");
+        assert_found(&names, &["Radio 1"]);
+        assert_found(&names, &["Channel 4"]);
         assert!(!names.iter().any(|name| name == "Radio"), "{names:?}");
         let names = entity_names(&["Microsoft sold 3 million copies, and Google 2 million."]);
         assert!(!names.iter().any(|name| name.ends_with(" 2")), "{names:?}");
@@ -181,10 +181,7 @@ mod tests {
         assert!(!names.iter().any(|name| name == "Chelsea 2"), "{names:?}");
         // A known name keeps its words.
         let names = entity_names(&["Republicans have 24 seats up in November, Democrats 10."]);
-        assert!(
-            names.iter().any(|name| name == "Democratic Party"),
-            "{names:?}"
-        );
+        assert_found(&names, &["Democratic Party"]);
         assert!(!names.iter().any(|name| name.ends_with("10")), "{names:?}");
     }
 
@@ -212,16 +209,14 @@ mod tests {
             "Pundits included BBC Radio 1 DJ Trevor Nelson and BBC Radio 2 music editor Colin \
              Martin.",
         ]);
-        for name in ["Half-Life 2", "PlayStation 3", "BBC Radio 2"] {
-            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
-        }
+        assert_found(&names, &["Half-Life 2", "PlayStation 3", "BBC Radio 2"]);
     }
 
     #[test]
     fn a_name_keeps_the_bracket_it_opened() {
         // CoNLL-2003's Yugoslav fixtures name a club with its town's initial in brackets.
         let names = entity_names(&["Radnicki (N) - Spartak (to be played on Sunday)"]);
-        assert!(names.iter().any(|name| name == "Radnicki (N)"), "{names:?}");
+        assert_found(&names, &["Radnicki (N)"]);
     }
 
     #[test]
@@ -231,9 +226,7 @@ mod tests {
             "According to the Ministry of Foreign Affairs he died at Gleneagles Hospital.",
             "On Wednesday, the Court of Session in Scotland issued an opinion.",
         ]);
-        for name in ["Ministry of Foreign Affairs", "Court of Session"] {
-            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
-        }
+        assert_found(&names, &["Ministry of Foreign Affairs", "Court of Session"]);
         assert!(
             !names.iter().any(|name| name.starts_with("of ")),
             "{names:?}"
@@ -255,18 +248,13 @@ mod tests {
             "In 2003, Britons spent £1,152m on games, more than ever before.",
             "By contrast Danes were most adept at losing mobile phones.",
         ]);
-        for name in ["other:Britons", "other:Danes"] {
-            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
-        }
+        assert_found(&names, &["other:Britons", "other:Danes"]);
         // A surname stays a person.
         let names = typed_names(&[
             "New Zealand Prime Minister Bill English announced the budget on Thursday.",
             "\"We will cut taxes,\" English said.",
         ]);
-        assert!(
-            !names.iter().any(|found| found.starts_with("other:")),
-            "{names:?}"
-        );
+        assert_none_of_kind(&names, "other:");
     }
 
     #[test]
@@ -285,17 +273,14 @@ mod tests {
             ),
         ] {
             let names = typed_names(&[text]);
-            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
+            assert_found(&names, &[name]);
         }
         // The word of a person's name stays the person's.
         let names = typed_names(&[
             "Michael Jordan scored 40 points.",
             "Jordan said the team had played well.",
         ]);
-        assert!(
-            !names.iter().any(|found| found.starts_with("place:")),
-            "{names:?}"
-        );
+        assert_none_of_kind(&names, "place:");
     }
 
     #[test]
@@ -333,12 +318,7 @@ mod tests {
             "According to Johns Hopkins Center for Systems Science and Engineering, there are \
              142 cases.",
         ]);
-        assert!(
-            names
-                .iter()
-                .any(|name| name == "organization:Johns Hopkins Center"),
-            "{names:?}"
-        );
+        assert_found(&names, &["organization:Johns Hopkins Center"]);
     }
 
     #[test]
@@ -364,7 +344,7 @@ mod tests {
     fn a_time_zone_is_of_the_kind_other() {
         // The samples, where the tagger made "UTC" an organisation.
         let names = typed_names(&["At 17:00 UTC the polls closed in Texas."]);
-        assert!(names.iter().any(|name| name == "other:UTC"), "{names:?}");
+        assert_found(&names, &["other:UTC"]);
     }
 
     #[test]
@@ -378,16 +358,13 @@ mod tests {
              similar effort.",
         ]);
         assert!(names.iter().all(|name| !name.contains(" of ")), "{names:?}");
-        assert!(
-            names.iter().any(|name| name == "place:Vermont"),
-            "{names:?}"
-        );
+        assert_found(&names, &["place:Vermont"]);
         // PolNeAR, where the tagger made the president a place.
         let names = typed_names(&[
             "It was a violation of the Memorandum of Understanding with the Obama \
              administration.",
         ]);
-        assert!(names.iter().any(|name| name == "person:Obama"), "{names:?}");
+        assert_found(&names, &["person:Obama"]);
     }
 
     #[test]
@@ -395,9 +372,7 @@ mod tests {
         // CoNLL-2003 results, where the gazetteer made the states' teams places; in a sentence
         // of prose the state stays a place.
         let names = typed_names(&["Florida 10 St Louis 9", "Cincinnati 18 COLORADO 7"]);
-        for name in ["organization:Florida", "organization:COLORADO"] {
-            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
-        }
+        assert_found(&names, &["organization:Florida", "organization:COLORADO"]);
         let names = typed_names(&["Voters in Florida went to the polls on Tuesday."]);
         assert!(
             names.iter().any(|found| found == "place:Florida"),
@@ -427,9 +402,7 @@ mod tests {
         }
         // Names with digits stay names.
         let names = entity_names(&["3M said its sales rose, and Radio 4 reported it."]);
-        for name in ["3M", "Radio 4"] {
-            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
-        }
+        assert_found(&names, &["3M", "Radio 4"]);
         for (words, amount) in [
             (&["HK$327m"][..], true),
             (&["US$42m"], true),
@@ -446,6 +419,21 @@ mod tests {
         ] {
             assert_eq!(crate::entities::is_amount(words), amount, "{words:?}");
         }
+    }
+
+    /// Asserts that `names` holds each of `expected`.
+    fn assert_found(names: &[String], expected: &[&str]) {
+        for name in expected {
+            assert!(names.iter().any(|found| found == name), "{name}: {names:?}");
+        }
+    }
+
+    /// Asserts that no name of `names` is of the kind `kind` ("other:").
+    fn assert_none_of_kind(names: &[String], kind: &str) {
+        assert!(
+            !names.iter().any(|found| found.starts_with(kind)),
+            "{names:?}"
+        );
     }
 
     /// The entities `analyze` finds in `paragraphs`, as "kind:name".
@@ -526,12 +514,7 @@ mod tests {
         // A known name takes in the part of it the tagger found ("Dem" of "Lib Dem").
         let names =
             typed_names(&["Meanwhile Lib Dem leader Charles Kennedy is expected to speak."]);
-        assert!(
-            names
-                .iter()
-                .any(|name| name == "organization:Liberal Democrats"),
-            "{names:?}"
-        );
+        assert_found(&names, &["organization:Liberal Democrats"]);
         assert!(
             !names.iter().any(|name| name.ends_with(":Dem")),
             "{names:?}"
@@ -568,10 +551,7 @@ mod tests {
         // A known name keeps a word that is no name by itself ("All").
         let names =
             typed_names(&["The All Blacks beat Wales, and All Black captain Tana Umaga smiled."]);
-        assert!(
-            names.iter().any(|name| name == "organization:All Blacks"),
-            "{names:?}"
-        );
+        assert_found(&names, &["organization:All Blacks"]);
         // PolNeAR's political news: a name opening with a word the analysis strips, groups,
         // and a legislator's party and state.
         let names = typed_names(&[
@@ -600,15 +580,9 @@ mod tests {
         let names = typed_names(&[
             "Liverpool manager Rafael Benitez was pleased after Liverpool beat Chelsea 2-1.",
         ]);
-        assert!(
-            names.iter().any(|name| name == "organization:Liverpool"),
-            "{names:?}"
-        );
+        assert_found(&names, &["organization:Liverpool"]);
         // A person's name that holds a company's stays a person.
         let names = typed_names(&["Sony chief Howard Stringer said sales rose."]);
-        assert!(
-            names.iter().any(|name| name == "person:Howard Stringer"),
-            "{names:?}"
-        );
+        assert_found(&names, &["person:Howard Stringer"]);
     }
 }
