@@ -375,6 +375,54 @@ fn is_title_only(doc: &Doc, para: &Para, first: usize, last: usize) -> bool {
 
 /// The subject of a cue: the nearest noun phrase before the cue within `lo..cue_tok` that can
 /// speak, as a candidate.
+/// The person named right before an appositive that ends at the comma `comma`, as in "Massimo
+/// Franco, a columnist for the Italian newspaper Corriere della Sera, said": the comma that
+/// opens the appositive at most 14 words back, after `lo`, with no quote, cue or other comma
+/// between, and a person's mention ending right before it.
+fn person_before_appositive(
+    doc: &Doc,
+    paragraph: usize,
+    lo: usize,
+    comma: usize,
+) -> Option<Candidate> {
+    let para = &doc.paras[paragraph];
+    let mut n_words = 0;
+    let mut idx = comma;
+    while idx > lo + 1 {
+        idx -= 1;
+        let tok = para.toks.get(idx)?;
+        if tok.word {
+            n_words += 1;
+            if n_words > 14 || para.is_quoted(tok.start) || cue_at(para, idx).is_some() {
+                return None;
+            }
+            continue;
+        }
+        match para.punct(idx) {
+            Some(',') => break,
+            Some('.' | '\'' | '’' | '-' | '&') => continue,
+            _ => return None,
+        }
+    }
+    if n_words == 0 || para.punct(idx) != Some(',') {
+        return None;
+    }
+    let name = para.toks.get(idx.checked_sub(1)?)?;
+    let located = doc
+        .mentions_in(paragraph, name.start, name.end)
+        .filter(|located| {
+            located.end == name.end
+                && doc.kind(located.entity) == EntityKind::Person
+                && !para.is_quoted(located.start)
+        })
+        .last()?;
+    Some(Candidate::Mention(
+        located.entity,
+        located.start,
+        located.end,
+    ))
+}
+
 fn subject_before(doc: &Doc, paragraph: usize, lo: usize, cue_tok: usize) -> Option<Candidate> {
     let para = &doc.paras[paragraph];
     let mut tok_idx = cue_tok;
@@ -388,7 +436,12 @@ fn subject_before(doc: &Doc, paragraph: usize, lo: usize, cue_tok: usize) -> Opt
         if !tok.word {
             let c = para.chars[tok.start];
             if c == ',' && !seen_comma {
-                // An appositive: "Antony Blinken, stated …", "X, the minister, said".
+                // An appositive: "Antony Blinken, stated …", "X, the minister, said". A person
+                // named before a whole appositive speaks, not a name inside it ("James B. Comey
+                // Jr., the director of the Federal Bureau of Investigation, said").
+                if let Some(person) = person_before_appositive(doc, paragraph, lo, tok_idx) {
+                    return Some(person);
+                }
                 seen_comma = true;
                 continue;
             }

@@ -318,6 +318,27 @@ fn the_person_with_introduces_before_a_gerund_speaks() {
 }
 
 #[test]
+fn the_person_before_an_appositive_speaks() {
+    // PolNeAR, where a name inside the appositive spoke, or the title found another holder.
+    let article = analysed(&[
+        "\"We think the government is in an overreach position,\" Matdos Santos, legal director \
+         for ACLU of Oregon, said over the phone.",
+        "\"Twitter works as a way to sell books,\" James B. Comey Jr., the director of the \
+         Federal Bureau of Investigation, said on Wednesday.",
+        "\"Trump is the leader of a populism that is growing,\" Massimo Franco, a columnist for \
+         the Italian newspaper Corriere della Sera, said in an interview.",
+    ]);
+    let speakers: Vec<String> = quotes_of(&article)
+        .into_iter()
+        .map(|(_, _, speaker)| speaker)
+        .collect();
+    assert_eq!(
+        speakers,
+        ["Matdos Santos", "James B. Comey Jr.", "Massimo Franco"]
+    );
+}
+
+#[test]
 fn a_contracted_pronoun_resolves_as_the_pronoun() {
     let speakers = |cue: &str| -> Vec<String> {
         let article = analysed(&[
