@@ -1218,6 +1218,21 @@ pub(crate) fn after_quote(
     None
 }
 
+/// Whether a speech cue ends right before the quote opening at code point `open`, with only
+/// punctuation between ("Brafman said, “…", "Ms Cooper said: “…").
+pub(crate) fn cue_right_before(para: &Para, open: usize) -> bool {
+    let hi = para.tok_at(open);
+    let Some(last_word) = (0..hi)
+        .rev()
+        .find(|&tok_idx| para.toks.get(tok_idx).is_some_and(|tok| tok.word))
+    else {
+        return false;
+    };
+    (last_word.saturating_sub(1)..=last_word).any(|start| {
+        cue_at(para, start).is_some_and(|((_, end), info)| end == last_word + 1 && info.speech)
+    })
+}
+
 /// Attribution from the words before a quote's opening mark: "Ms Hewitt said: “…”",
 /// "Blinken stated that Putin “is not serious”", "According to X, “…”".
 pub(crate) fn before_quote(doc: &mut Doc, paragraph: usize, open: usize) -> Option<Attribution> {

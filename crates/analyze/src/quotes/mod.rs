@@ -198,13 +198,24 @@ fn attribute_direct(
     earlier: &[(marks::Marked, Attribution)],
 ) -> Attribution {
     let (open_paragraph, open) = quote.open;
+    let last_char = quote
+        .parts
+        .last()
+        .and_then(|&(paragraph, _, end)| doc.paras[paragraph].chars.get(end.checked_sub(1)?))
+        .copied();
+    let ends_sentence = last_char == Some('.');
+    // "Brafman said, “… found.” He added, “…”": a quote that ends its sentence right after a
+    // cue is that cue's, not the next sentence's, when the cue's speaker is an entity of the
+    // article.
+    // Checked before resolving anything: resolving a speaker may add an entity to the article.
+    if ends_sentence
+        && attribute::cue_right_before(&doc.paras[open_paragraph], open)
+        && let Some(before) = attribute::before_quote(doc, open_paragraph, open)
+        && before.speaker.is_some_and(|who| who.entity.is_some())
+    {
+        return before;
+    }
     let after = quote.close.and_then(|(close_paragraph, close)| {
-        let last_char = quote
-            .parts
-            .last()
-            .and_then(|&(paragraph, _, end)| doc.paras[paragraph].chars.get(end.checked_sub(1)?))
-            .copied();
-        let ends_sentence = last_char == Some('.');
         attribute::after_quote(doc, close_paragraph, close, ends_sentence)
     });
     if let Some(attribution) = after

@@ -339,6 +339,20 @@ fn the_person_before_an_appositive_speaks() {
 }
 
 #[test]
+fn a_quote_that_ends_its_sentence_after_a_cue_is_that_cues() {
+    // As in BBC and PolNeAR: the next sentence's cue introduces the next quote.
+    let article = analysed(&[
+        "Sarah Cooper and Scott Sullivan met the board on Monday.",
+        "Ms Cooper said: \"We will win this case.\" Mr Sullivan added: \"Nobody doubts it.\"",
+    ]);
+    let speakers: Vec<String> = quotes_of(&article)
+        .into_iter()
+        .map(|(_, _, speaker)| speaker)
+        .collect();
+    assert_eq!(speakers, ["Sarah Cooper", "Scott Sullivan"]);
+}
+
+#[test]
 fn a_contracted_pronoun_resolves_as_the_pronoun() {
     let speakers = |cue: &str| -> Vec<String> {
         let article = analysed(&[
