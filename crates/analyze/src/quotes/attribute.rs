@@ -519,7 +519,9 @@ fn subject_before(doc: &Doc, paragraph: usize, lo: usize, cue_tok: usize) -> Opt
             .last();
         if let Some(located) = mention {
             let is_place = doc.kind(located.entity) == EntityKind::Place;
-            if is_modifier(para, doc, located.start, located.end) || is_place && n_words > 1 {
+            if is_modifier(para, doc, located.start, located.end)
+                || is_place && (n_words > 1 || seen_comma)
+            {
                 continue;
             }
             return Some(Candidate::Mention(
@@ -1230,6 +1232,20 @@ pub(crate) fn cue_right_before(para: &Para, open: usize) -> bool {
     };
     (last_word.saturating_sub(1)..=last_word).any(|start| {
         cue_at(para, start).is_some_and(|((_, end), info)| end == last_word + 1 && info.speech)
+    })
+}
+
+/// Whether the quote opening at code point `open` follows a word of a clause that a speech cue
+/// earlier in its sentence reports ("Cruz said he'd make sand “glow …").
+pub(crate) fn inside_reported_clause(para: &Para, open: usize) -> bool {
+    let hi = para.tok_at(open);
+    if hi == 0 || !para.toks.get(hi - 1).is_some_and(|tok| tok.word) {
+        return false;
+    }
+    let lo = para.sentence_start(hi - 1);
+    (lo..hi.saturating_sub(1)).any(|tok_idx| {
+        !para.is_quoted(para.toks[tok_idx].start)
+            && cue_at(para, tok_idx).is_some_and(|(_, info)| info.speech && info.clause)
     })
 }
 

@@ -218,6 +218,29 @@ fn attribute_direct(
     let after = quote.close.and_then(|(close_paragraph, close)| {
         attribute::after_quote(doc, close_paragraph, close, ends_sentence)
     });
+    // "Cruz said he'd make sand “glow in the dark,” for instance, and Trump vowed …": a
+    // fragment inside a clause reported by a cue before it is that cue's, unless a cue right
+    // after it claims it ("…,” a spokesman said"); one after a conjunction starts a clause
+    // of its own.
+    let after_claims_it = after.is_some_and(|attribution| {
+        attribution.cue.is_some_and(|cue| {
+            quote.close.is_none_or(|(close_paragraph, close)| {
+                let para = &doc.paras[close_paragraph];
+                close_paragraph != cue.paragraph
+                    || !(para.tok_at(close + 1)..cue.toks.0).any(|tok_idx| {
+                        matches!(para.lower(tok_idx), "and" | "but" | "while" | "whereas")
+                    })
+            })
+        })
+    });
+    if !ends_sentence
+        && !after_claims_it
+        && attribute::inside_reported_clause(&doc.paras[open_paragraph], open)
+        && let Some(before) = attribute::before_quote(doc, open_paragraph, open)
+        && before.speaker.is_some_and(|who| who.entity.is_some())
+    {
+        return before;
+    }
     if let Some(attribution) = after
         && attribution.speaker.is_some()
     {

@@ -353,6 +353,24 @@ fn a_quote_that_ends_its_sentence_after_a_cue_is_that_cues() {
 }
 
 #[test]
+fn a_fragment_of_a_reported_clause_is_its_cues() {
+    // PolNeAR: the next clause's cue, after "and", is not the fragment's; nor is a place in
+    // an apposition before the cue its speaker.
+    let article = analysed(&[
+        "Mostly, they've offered colorful language about dropping bombs. Ted Cruz said he'd make \
+         sand \"glow in the dark,\" for instance, and Donald Trump vowed to bomb them.",
+        "Hillary Clinton, during a town hall meeting in Columbus, Ohio, said she was \"going to \
+         put a lot of coal miners out of business,\" while explaining her plan.",
+    ]);
+    let speakers: Vec<String> = quotes_of(&article)
+        .into_iter()
+        .filter(|(kind, _, _)| *kind == D)
+        .map(|(_, _, speaker)| speaker)
+        .collect();
+    assert_eq!(speakers, ["Ted Cruz", "Hillary Clinton"]);
+}
+
+#[test]
 fn a_contracted_pronoun_resolves_as_the_pronoun() {
     let speakers = |cue: &str| -> Vec<String> {
         let article = analysed(&[
