@@ -1070,7 +1070,8 @@ fn add_gazetteer_places(tokens: &Tokens<'_>, candidates: &mut Vec<Candidate>) {
                 .any(|candidate| candidate.tokens.start == idx)
         };
         if idx >= covered.len()
-            || covered[idx] && !opens_a_candidate()
+            || covered[idx]
+                && !(gazetteer.starts_a_longer_phrase(word, &mut buf) && opens_a_candidate())
             || !word.chars().any(char::is_alphabetic)
         {
             idx += 1;

@@ -181,6 +181,16 @@ impl Gazetteer {
         self.longest_match_unfiltered(tokens, buf)
     }
 
+    /// Whether a phrase of several words starts with `word`, in any case. `buf` is scratch.
+    pub fn starts_a_longer_phrase(&self, word: &str, buf: &mut String) -> bool {
+        if word.is_ascii() && !self.may_start_phrase(word) {
+            return false;
+        }
+        buf.clear();
+        push_lowercase(buf, word);
+        self.first_tokens.contains(buf.as_str())
+    }
+
     /// False when no phrase starts with the ASCII word `word`, in any case; true when one
     /// may.
     fn may_start_phrase(&self, word: &str) -> bool {
