@@ -489,7 +489,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         let mut hit = known(&range);
         // A known name keeps its words ("Republicans have 24 seats, Democrats 10"); another
         // may take the number after it.
-        let range = match hit {
+        let mut range = match hit {
             Some(_) => range,
             None => {
                 let with_number = with_number(tokens, range.clone(), kind);
@@ -558,6 +558,40 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         if range.len() > 1 && is_storm_word(tokens.surface(range.start)) {
             kind = EntityKind::Other;
         }
+        // A name after an honorific, or opening with one, is a person's ("Mr Cable", "Lord
+        // Goldsmith"), whatever kind the tagger gave it.
+        if kind != EntityKind::Person && hit.is_none() {
+            let after_one = range.start.checked_sub(1).is_some_and(|before| {
+                is_personal_honorific(tokens.surface(before))
+                    && followed_closely(tokens, &(before..range.start))
+            });
+            // Not a title ("Lord Chancellor", "Lord Mayor of Melbourne") nor a pageant ("Miss
+            // Universe").
+            let names_a_person = |name: &Range<usize>| {
+                tokens.surfaces.get(name.clone()).is_some_and(|words| {
+                    words.iter().all(|word| {
+                        word.starts_with(char::is_uppercase) && !titles::is_title_word(word)
+                    })
+                })
+            };
+            let opens_with_one = range.len() > 1
+                && tokens.surface(range.start) != "Miss"
+                && is_personal_honorific(tokens.surface(range.start));
+            if after_one {
+                kind = EntityKind::Person;
+            } else if opens_with_one
+                && let Some(name) = trim(tokens, range.clone(), EntityKind::Person)
+                && names_a_person(&name)
+                // Only honorifics and titles trimmed: not "Lord Of the Rings".
+                && (range.start..name.start).all(|idx| {
+                    let word = tokens.surface(idx);
+                    is_personal_honorific(word) || titles::is_title_word(word)
+                })
+            {
+                kind = EntityKind::Person;
+                range = name;
+            }
+        }
         // "the Obama administration", "the Trump presidency": a president's name.
         if hit.is_none()
             && range.len() == 1
@@ -614,6 +648,15 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         }
     }
     candidates
+}
+
+/// A word that goes before a person's name ("Mr", "Dr", "Lord").
+fn is_personal_honorific(word: &str) -> bool {
+    titles::is_honorific(word)
+        || matches!(
+            word,
+            "Dr" | "Dr." | "Sir" | "Lord" | "Lady" | "Dame" | "Baroness" | "Baron"
+        )
 }
 
 /// A word that names a storm by the name after it ("Hurricane Maria").

@@ -322,6 +322,35 @@ mod tests {
     }
 
     #[test]
+    fn a_name_after_an_honorific_is_a_person() {
+        // BBC and PolNeAR, where the tagger made each a place.
+        let names = typed_names(&[
+            "The Attorney General, Lord Goldsmith, gave his advice on Monday.",
+            "The Washington Post columnist Ruth Marcus has been critical of Mr. Trump.",
+        ]);
+        for name in &names {
+            if name.contains("Goldsmith") || name.contains("Trump") {
+                assert!(name.starts_with("person:"), "{names:?}");
+            }
+        }
+        assert!(
+            names
+                .iter()
+                .filter(|name| name.starts_with("person:"))
+                .count()
+                >= 3,
+            "{names:?}"
+        );
+        // A title or a pageant is not one.
+        let names = typed_names(&["The Lord Mayor of Melbourne met Miss Universe on Friday."]);
+        assert!(!names.iter().any(|name| name.contains(":of ")), "{names:?}");
+        assert!(
+            !names.iter().any(|name| name == "person:Universe"),
+            "{names:?}"
+        );
+    }
+
+    #[test]
     fn a_storm_is_of_the_kind_other() {
         // The samples, where the tagger made each a person.
         let names = typed_names(&[
