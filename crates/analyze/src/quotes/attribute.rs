@@ -1149,7 +1149,12 @@ pub(crate) fn after_quote(
     quote_ends_sentence: bool,
 ) -> Option<Attribution> {
     let para = &doc.paras[paragraph];
-    let lo = para.tok_at(close + 1);
+    let mut lo = para.tok_at(close + 1);
+    // The second apostrophe of a doubled closing mark (''…'' in the New York Times' style),
+    // which would otherwise end the window as a sentence of its own.
+    while matches!(para.punct(lo), Some('\'' | '’')) {
+        lo += 1;
+    }
     let hi = para.sentence_end(lo.min(para.toks.len().saturating_sub(1)));
     let hi = if lo >= para.toks.len() { lo } else { hi };
     // The window stops at the next quote.

@@ -371,6 +371,21 @@ fn a_fragment_of_a_reported_clause_is_its_cues() {
 }
 
 #[test]
+fn a_speaker_follows_a_doubled_apostrophe_closing() {
+    // The New York Times' style in PolNeAR: ''…'' for quotation marks.
+    let article = analysed(&[
+        "Hillary Clinton and Elizabeth Warren spoke in Cincinnati.",
+        "''Why do the richest Americans get away with it?'' Mrs. Clinton asked.",
+    ]);
+    let speakers: Vec<String> = quotes_of(&article)
+        .into_iter()
+        .filter(|(kind, _, _)| *kind == D)
+        .map(|(_, _, speaker)| speaker)
+        .collect();
+    assert_eq!(speakers, ["Hillary Clinton"]);
+}
+
+#[test]
 fn a_contracted_pronoun_resolves_as_the_pronoun() {
     let speakers = |cue: &str| -> Vec<String> {
         let article = analysed(&[
