@@ -40,6 +40,15 @@ fn quotes_of(article: &Article) -> Vec<(QuoteKind, String, String)> {
         .collect()
 }
 
+/// The speaker of every quote found, or of those of `kind`, in order ("" for none).
+fn speakers_of(article: &Article, kind: Option<QuoteKind>) -> Vec<String> {
+    quotes_of(article)
+        .into_iter()
+        .filter(|(found, _, _)| kind.is_none_or(|kind| *found == kind))
+        .map(|(_, _, speaker)| speaker)
+        .collect()
+}
+
 const D: QuoteKind = QuoteKind::Direct;
 const I: QuoteKind = QuoteKind::Indirect;
 
@@ -310,10 +319,7 @@ fn the_person_with_introduces_before_a_gerund_speaks() {
         "Republicans were quick to chime in, with Donald Trump tweeting that it was a \
          \"disaster\" for Clinton.",
     ]);
-    let speakers: Vec<String> = quotes_of(&article)
-        .into_iter()
-        .map(|(_, _, speaker)| speaker)
-        .collect();
+    let speakers = speakers_of(&article, None);
     assert_eq!(speakers, ["John McCain", "Donald Trump"]);
 }
 
@@ -328,10 +334,7 @@ fn the_person_before_an_appositive_speaks() {
         "\"Trump is the leader of a populism that is growing,\" Massimo Franco, a columnist for \
          the Italian newspaper Corriere della Sera, said in an interview.",
     ]);
-    let speakers: Vec<String> = quotes_of(&article)
-        .into_iter()
-        .map(|(_, _, speaker)| speaker)
-        .collect();
+    let speakers = speakers_of(&article, None);
     assert_eq!(
         speakers,
         ["Matdos Santos", "James B. Comey Jr.", "Massimo Franco"]
@@ -345,10 +348,7 @@ fn a_quote_that_ends_its_sentence_after_a_cue_is_that_cues() {
         "Sarah Cooper and Scott Sullivan met the board on Monday.",
         "Ms Cooper said: \"We will win this case.\" Mr Sullivan added: \"Nobody doubts it.\"",
     ]);
-    let speakers: Vec<String> = quotes_of(&article)
-        .into_iter()
-        .map(|(_, _, speaker)| speaker)
-        .collect();
+    let speakers = speakers_of(&article, None);
     assert_eq!(speakers, ["Sarah Cooper", "Scott Sullivan"]);
 }
 
@@ -362,11 +362,7 @@ fn a_fragment_of_a_reported_clause_is_its_cues() {
         "Hillary Clinton, during a town hall meeting in Columbus, Ohio, said she was \"going to \
          put a lot of coal miners out of business,\" while explaining her plan.",
     ]);
-    let speakers: Vec<String> = quotes_of(&article)
-        .into_iter()
-        .filter(|(kind, _, _)| *kind == D)
-        .map(|(_, _, speaker)| speaker)
-        .collect();
+    let speakers = speakers_of(&article, Some(D));
     assert_eq!(speakers, ["Ted Cruz", "Hillary Clinton"]);
 }
 
@@ -377,11 +373,7 @@ fn a_speaker_follows_a_doubled_apostrophe_closing() {
         "Hillary Clinton and Elizabeth Warren spoke in Cincinnati.",
         "''Why do the richest Americans get away with it?'' Mrs. Clinton asked.",
     ]);
-    let speakers: Vec<String> = quotes_of(&article)
-        .into_iter()
-        .filter(|(kind, _, _)| *kind == D)
-        .map(|(_, _, speaker)| speaker)
-        .collect();
+    let speakers = speakers_of(&article, Some(D));
     assert_eq!(speakers, ["Hillary Clinton"]);
 }
 
