@@ -484,8 +484,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         };
         // A sovereign or pope is a person with the numeral of the reign ("Pope Benedict XVI",
         // "Queen Elizabeth II"), which the tagger leaves out or takes for an organisation.
-        let (kind, range) = with_regnal_number(tokens, range, kind);
-        let mut kind = kind;
+        let (mut kind, range) = with_regnal_number(tokens, range, kind);
         let mut hit = known(&range);
         // A known name keeps its words ("Republicans have 24 seats, Democrats 10"); another
         // may take the number after it.
@@ -630,19 +629,13 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
     // ... Paris", "Michael Jordan ... Jordan"). Organisations are not held back so: the
     // tagger's people "Sony Ericsson" and "Tory MP Michael Mates" do not make "Sony" or "Tory"
     // people.
+    let people = people_of_several_words(tokens, &candidates);
     for (idx, entry) in places_as_people {
         let Some(word) = candidates.get(idx).map(|c| tokens.surface(c.tokens.start)) else {
             continue;
         };
-        let names_a_person = candidates.iter().any(|other| {
-            other.kind == EntityKind::Person
-                && other.tokens.len() > 1
-                && tokens
-                    .surfaces
-                    .get(other.tokens.clone())
-                    .is_some_and(|words| words.contains(&word))
-        });
-        if !names_a_person && let Some(candidate) = candidates.get_mut(idx) {
+        let bears_it = people.iter().any(|person| person.contains(&word));
+        if !bears_it && let Some(candidate) = candidates.get_mut(idx) {
             candidate.kind = entry.kind;
             candidate.known = Some(entry);
         }
@@ -664,6 +657,18 @@ fn is_storm_word(word: &str) -> bool {
     matches!(word, "Hurricane" | "Typhoon" | "Cyclone" | "Storm")
 }
 
+/// The words of each candidate that is a person named by several words.
+fn people_of_several_words<'t>(
+    tokens: &'t Tokens<'_>,
+    candidates: &[Candidate],
+) -> Vec<&'t [&'t str]> {
+    candidates
+        .iter()
+        .filter(|candidate| candidate.kind == EntityKind::Person && candidate.tokens.len() > 1)
+        .filter_map(|candidate| tokens.surfaces.get(candidate.tokens.clone()))
+        .collect()
+}
+
 /// The tagger's places and organisations that name a person of the article: by the person's
 /// whole name, where the tagger more often makes it a person ("Donald Trump" as an
 /// organisation; not "Star Wars", a person once and an organisation twice); by the last word
@@ -673,24 +678,30 @@ fn is_storm_word(word: &str) -> bool {
 /// indices into `candidates`): "Washington" stays the place after "George Washington".
 fn people_named_otherwise(tokens: &Tokens<'_>, candidates: &mut [Candidate], unknown: &[usize]) {
     let words_of = |candidate: &Candidate| tokens.surfaces.get(candidate.tokens.clone());
-    let people: Vec<&[&str]> = candidates
-        .iter()
-        .filter(|candidate| candidate.kind == EntityKind::Person && candidate.tokens.len() > 1)
-        .filter_map(words_of)
-        .collect();
+    let people = people_of_several_words(tokens, candidates);
     if people.is_empty() {
         return;
     }
+    // How often the tagger makes each name of several words a person, and something else.
+    let mut tallies: HashMap<&[&str], (usize, usize)> = HashMap::new();
+    for candidate in candidates
+        .iter()
+        .filter(|candidate| candidate.tokens.len() > 1)
+    {
+        if let Some(words) = words_of(candidate) {
+            let tally = tallies.entry(words).or_default();
+            if candidate.kind == EntityKind::Person {
+                tally.0 += 1;
+            } else {
+                tally.1 += 1;
+            }
+        }
+    }
     let is_person = |words: &[&str]| match words {
         [word] => people.iter().any(|person| person.last() == Some(word)),
-        _ => {
-            let as_person = people.iter().filter(|person| **person == words).count();
-            let as_other = candidates
-                .iter()
-                .filter(|other| other.kind != EntityKind::Person && words_of(other) == Some(words))
-                .count();
-            as_person > as_other
-        }
+        _ => tallies
+            .get(words)
+            .is_some_and(|&(as_person, as_other)| as_person > as_other),
     };
     let mut found = Vec::new();
     for &idx in unknown {
@@ -1095,8 +1106,13 @@ fn opens_sentence(tokens: &Tokens<'_>, idx: usize) -> bool {
 /// Adds known places and organisations the tagger missed (any case for places: "kyiv").
 fn add_gazetteer_places(tokens: &Tokens<'_>, candidates: &mut Vec<Candidate>) {
     let mut covered = vec![false; tokens.surfaces.len()];
+    // Where a candidate of the tagger starts.
+    let mut opens = vec![false; tokens.surfaces.len()];
     for candidate in candidates.iter() {
         for slot in covered.get_mut(candidate.tokens.clone()).unwrap_or(&mut []) {
+            *slot = true;
+        }
+        if let Some(slot) = opens.get_mut(candidate.tokens.start) {
             *slot = true;
         }
     }
@@ -1107,14 +1123,8 @@ fn add_gazetteer_places(tokens: &Tokens<'_>, candidates: &mut Vec<Candidate>) {
         let word = tokens.surface(idx);
         // A covered word may still open a known name that takes in the tagger's ("Islamic
         // State", of which the tagger saw "Islamic").
-        let opens_a_candidate = || {
-            candidates
-                .iter()
-                .any(|candidate| candidate.tokens.start == idx)
-        };
         if idx >= covered.len()
-            || covered[idx]
-                && !(gazetteer.starts_a_longer_phrase(word, &mut buf) && opens_a_candidate())
+            || covered[idx] && !(opens[idx] && gazetteer.starts_a_longer_phrase(word, &mut buf))
             || !word.chars().any(char::is_alphabetic)
         {
             idx += 1;

@@ -39,8 +39,7 @@ impl Counts {
         }
     }
 
-    /// Adds `other`'s counts to these.
-    pub fn add(&mut self, other: Counts) {
+    fn add(&mut self, other: Counts) {
         self.true_positives += other.true_positives;
         self.false_positives += other.false_positives;
         self.false_negatives += other.false_negatives;

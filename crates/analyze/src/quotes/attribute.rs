@@ -1225,6 +1225,13 @@ pub(crate) fn after_quote(
     None
 }
 
+/// Whether a conjunction stands between the quote closing at code point `close` and `cue`
+/// ("…,” for instance, and Trump vowed"): the cue opens a clause of its own.
+pub(crate) fn conjunction_between(para: &Para, close: usize, cue: Cue) -> bool {
+    (para.tok_at(close + 1)..cue.toks.0)
+        .any(|tok_idx| matches!(para.lower(tok_idx), "and" | "but" | "while" | "whereas"))
+}
+
 /// Whether a speech cue ends right before the quote opening at code point `open`, with only
 /// punctuation between ("Brafman said, “…", "Ms Cooper said: “…").
 pub(crate) fn cue_right_before(para: &Para, open: usize) -> bool {

@@ -204,16 +204,20 @@ fn attribute_direct(
         .and_then(|&(paragraph, _, end)| doc.paras[paragraph].chars.get(end.checked_sub(1)?))
         .copied();
     let ends_sentence = last_char == Some('.');
+    // The attribution from the words before the quote, found at most once: resolving a
+    // speaker may add an entity to the article.
+    let mut before: Option<Option<Attribution>> = None;
+    let names_an_entity = |found: &Option<Attribution>| {
+        found.is_some_and(|found| found.speaker.is_some_and(|who| who.entity.is_some()))
+    };
     // "Brafman said, “… found.” He added, “…”": a quote that ends its sentence right after a
     // cue is that cue's, not the next sentence's, when the cue's speaker is an entity of the
     // article.
-    // Checked before resolving anything: resolving a speaker may add an entity to the article.
-    if ends_sentence
-        && attribute::cue_right_before(&doc.paras[open_paragraph], open)
-        && let Some(before) = attribute::before_quote(doc, open_paragraph, open)
-        && before.speaker.is_some_and(|who| who.entity.is_some())
-    {
-        return before;
+    if ends_sentence && attribute::cue_right_before(&doc.paras[open_paragraph], open) {
+        let found = *before.insert(attribute::before_quote(doc, open_paragraph, open));
+        if names_an_entity(&found) {
+            return found.unwrap_or_else(Attribution::none);
+        }
     }
     let after = quote.close.and_then(|(close_paragraph, close)| {
         attribute::after_quote(doc, close_paragraph, close, ends_sentence)
@@ -225,28 +229,27 @@ fn attribute_direct(
     let after_claims_it = after.is_some_and(|attribution| {
         attribution.cue.is_some_and(|cue| {
             quote.close.is_none_or(|(close_paragraph, close)| {
-                let para = &doc.paras[close_paragraph];
                 close_paragraph != cue.paragraph
-                    || !(para.tok_at(close + 1)..cue.toks.0).any(|tok_idx| {
-                        matches!(para.lower(tok_idx), "and" | "but" | "while" | "whereas")
-                    })
+                    || !attribute::conjunction_between(&doc.paras[close_paragraph], close, cue)
             })
         })
     });
     if !ends_sentence
         && !after_claims_it
         && attribute::inside_reported_clause(&doc.paras[open_paragraph], open)
-        && let Some(before) = attribute::before_quote(doc, open_paragraph, open)
-        && before.speaker.is_some_and(|who| who.entity.is_some())
     {
-        return before;
+        let found =
+            *before.get_or_insert_with(|| attribute::before_quote(doc, open_paragraph, open));
+        if names_an_entity(&found) {
+            return found.unwrap_or_else(Attribution::none);
+        }
     }
     if let Some(attribution) = after
         && attribution.speaker.is_some()
     {
         return attribution;
     }
-    let before = attribute::before_quote(doc, open_paragraph, open);
+    let before = before.unwrap_or_else(|| attribute::before_quote(doc, open_paragraph, open));
     if let Some(attribution) = before
         && attribution.speaker.is_some()
     {
