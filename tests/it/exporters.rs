@@ -184,7 +184,7 @@ fn sqlite_holds_the_run_and_finds_guterres() {
         1
     );
     let found: Vec<String> = database
-        .prepare("SELECT a.source_path FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH 'Guterres'")
+        .prepare("SELECT a.source_path FROM articles_fts JOIN articles a ON a.article_key = articles_fts.rowid WHERE articles_fts MATCH 'Guterres'")
         .and_then(|mut statement| {
             statement
                 .query_map([], |row| row.get(0))?

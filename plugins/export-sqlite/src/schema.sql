@@ -1,5 +1,8 @@
--- articles.sqlite, schema version 1. Offsets (start, "end") count code points in the
--- paragraph named by `paragraph`, as everywhere in copydesk. JSON columns hold JSON arrays.
+-- articles.sqlite, schema version 2 (`PRAGMA user_version`). Offsets (start, "end") count
+-- code points in the paragraph named by `paragraph`, as everywhere in copydesk. JSON columns
+-- hold JSON arrays. The tables of an article's parts refer to it by `article_key`, the
+-- article's integer key in this database (`JOIN articles USING (article_key)`); `articles.id`
+-- is copydesk's stable article id, the one every other export carries.
 
 CREATE TABLE IF NOT EXISTS runs (
     run_id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -12,7 +15,8 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 
 CREATE TABLE IF NOT EXISTS articles (
-    id             TEXT PRIMARY KEY,         -- copydesk's stable article id
+    article_key    INTEGER PRIMARY KEY,      -- key in this database; kept when re-exported
+    id             TEXT NOT NULL UNIQUE,     -- copydesk's stable article id
     headline       TEXT NOT NULL,
     published      TEXT,                     -- YYYY-MM-DD
     source_path    TEXT,
@@ -37,40 +41,40 @@ CREATE INDEX IF NOT EXISTS articles_by_topic ON articles (topic, published);
 CREATE INDEX IF NOT EXISTS articles_by_language ON articles (language);
 
 CREATE TABLE IF NOT EXISTS paragraphs (
-    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    paragraph  INTEGER NOT NULL,
-    text       TEXT NOT NULL,
-    PRIMARY KEY (article_id, paragraph)
+    article_key INTEGER NOT NULL REFERENCES articles (article_key) ON DELETE CASCADE,
+    paragraph   INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    PRIMARY KEY (article_key, paragraph)
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS entities (
-    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    entity_id  TEXT NOT NULL,                -- e1, e2, … within the article
-    kind       TEXT NOT NULL,                -- person, organization, place, other
-    name       TEXT NOT NULL,                -- canonical name
-    aliases    TEXT,                         -- JSON
-    titles     TEXT,                         -- JSON
-    n_mentions INTEGER NOT NULL,
-    PRIMARY KEY (article_id, entity_id)
+    article_key INTEGER NOT NULL REFERENCES articles (article_key) ON DELETE CASCADE,
+    entity_id   TEXT NOT NULL,               -- e1, e2, … within the article
+    kind        TEXT NOT NULL,               -- person, organization, place, other
+    name        TEXT NOT NULL,               -- canonical name
+    aliases     TEXT,                        -- JSON
+    titles      TEXT,                        -- JSON
+    n_mentions  INTEGER NOT NULL,
+    PRIMARY KEY (article_key, entity_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entities_by_name ON entities (name, kind);
 CREATE INDEX IF NOT EXISTS entities_by_kind ON entities (kind, name);
 
 CREATE TABLE IF NOT EXISTS mentions (
-    article_id  TEXT NOT NULL,
+    article_key INTEGER NOT NULL,
     entity_id   TEXT NOT NULL,
     mention_idx INTEGER NOT NULL,
     text        TEXT NOT NULL,
     paragraph   INTEGER NOT NULL,
     start       INTEGER NOT NULL,
     "end"       INTEGER NOT NULL,
-    PRIMARY KEY (article_id, entity_id, mention_idx),
-    FOREIGN KEY (article_id, entity_id) REFERENCES entities (article_id, entity_id)
+    PRIMARY KEY (article_key, entity_id, mention_idx),
+    FOREIGN KEY (article_key, entity_id) REFERENCES entities (article_key, entity_id)
         ON DELETE CASCADE
 ) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS quotes (
-    article_id       TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    article_key      INTEGER NOT NULL REFERENCES articles (article_key) ON DELETE CASCADE,
     quote_idx        INTEGER NOT NULL,
     kind             TEXT NOT NULL,          -- direct, indirect
     text             TEXT NOT NULL,
@@ -85,36 +89,36 @@ CREATE TABLE IF NOT EXISTS quotes (
     spans            TEXT NOT NULL,          -- JSON [{paragraph, start, end}]
     confidence       REAL NOT NULL,
     rule             TEXT NOT NULL,
-    PRIMARY KEY (article_id, quote_idx)
+    PRIMARY KEY (article_key, quote_idx)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes (speaker);
 
 CREATE TABLE IF NOT EXISTS dates (
-    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    date_idx   INTEGER NOT NULL,
-    text       TEXT NOT NULL,
-    value      TEXT NOT NULL,                -- ISO date, month, year or range
-    resolution TEXT NOT NULL,
-    paragraph  INTEGER NOT NULL,
-    start      INTEGER NOT NULL,
-    "end"      INTEGER NOT NULL,
-    PRIMARY KEY (article_id, date_idx)
+    article_key INTEGER NOT NULL REFERENCES articles (article_key) ON DELETE CASCADE,
+    date_idx    INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    value       TEXT NOT NULL,               -- ISO date, month, year or range
+    resolution  TEXT NOT NULL,
+    paragraph   INTEGER NOT NULL,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    PRIMARY KEY (article_key, date_idx)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dates_by_value ON dates (value);
 
 CREATE TABLE IF NOT EXISTS labels (
-    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    classifier TEXT NOT NULL,
-    rank       INTEGER NOT NULL,             -- 0 = the top label
-    value      TEXT NOT NULL,
-    score      REAL NOT NULL,
-    extra      TEXT,                         -- JSON
-    PRIMARY KEY (article_id, classifier, rank)
+    article_key INTEGER NOT NULL REFERENCES articles (article_key) ON DELETE CASCADE,
+    classifier  TEXT NOT NULL,
+    rank        INTEGER NOT NULL,            -- 0 = the top label
+    value       TEXT NOT NULL,
+    score       REAL NOT NULL,
+    extra       TEXT,                        -- JSON
+    PRIMARY KEY (article_key, classifier, rank)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS labels_by_value ON labels (classifier, value);
 
 -- Full-text index over headline and body (paragraphs joined by blank lines); its rowid is
--- the rowid of the article in `articles`.
+-- the article's `article_key`.
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
     headline, body, tokenize = 'unicode61 remove_diacritics 2'
 );
