@@ -601,13 +601,14 @@ fn check_schema_version(connection: &Connection, path: &Path) -> Result<(), Plug
         return Ok(());
     }
     let found = if version == 0 {
-        "an earlier schema (version 1, or not copydesk's)".to_string()
+        "schema version 1 (or is not copydesk's)".to_string()
     } else {
         format!("schema version {version}")
     };
     Err(PluginError::new(format!(
-        "{} holds {found}; this exporter writes version {SCHEMA_VERSION} and can only add to \
-         that: set `mode = \"replace\"` to start a new database, or choose another `file`",
+        "{} has {found}; this exporter writes version {SCHEMA_VERSION} and adds only to a \
+         database of that version: move the file away, or set `mode = \"replace\"` in the \
+         `sqlite` exporter's options to start a new database",
         path.display()
     )))
 }
@@ -941,10 +942,7 @@ mod tests {
         let mut fresh = exporter(dir.path(), r#"{"mode": "replace"}"#);
         ok(fresh.finish());
         let connection = database(dir.path());
-        assert_eq!(
-            count(&connection, "PRAGMA user_version"),
-            SCHEMA_VERSION
-        );
+        assert_eq!(count(&connection, "PRAGMA user_version"), SCHEMA_VERSION);
         assert_eq!(count(&connection, "PRAGMA page_size"), PAGE_SIZE);
     }
 
