@@ -609,6 +609,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
             known: hit.map(|hit| hit.entry).filter(|entry| entry.kind == kind),
         });
     }
+    take_in_given_names(tokens, &mut candidates);
     people_named_otherwise(tokens, &mut candidates, &unknown);
     // A storm's name alone ("Maria" after "Hurricane Maria") is the storm.
     let storms: Vec<&str> = candidates
@@ -641,6 +642,123 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         }
     }
     candidates
+}
+
+/// Gives a person of one word the given name the tagger left out before it: in "the singer
+/// Ray Charles" the tagger finds "Charles" alone, and "Ray" became part of his title.
+///
+/// The word before must look like a given name and nothing else: capitalised, in the same
+/// sentence, no title (nor a title's abbreviation: "Prof"), honorific, month, gerund or known
+/// place, and neither it nor the surname ever written in lowercase in the article ("Will",
+/// "Rose" in an article with "will" or "rose" are left alone); the two words must not be a
+/// known name ("Capitol Hill"). Nor may they be part of a longer name or phrase: after another
+/// capitalised word ("Blackpool Pleasure Beach", "Radio Five Live"; a title, an honorific or a
+/// people's name may stand there: "Sen. Ted Cruz", "Republican Ted Cruz"), an article ("the
+/// Situation Room"), a possessive ("Bill and Ted's Excellent Adventure") or a number ("the 1965
+/// Fender Stratocaster"). Where any word is capitalised, at the start of a sentence or after a
+/// quotation mark ("Playing Trump", a title; "Crooked Hillary", a nickname), the given name is
+/// taken only if the article also names the person so inside a sentence, or the tagger found
+/// the two words together.
+fn take_in_given_names(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
+    let gazetteer = gazetteer::gazetteer();
+    let mut buf = String::new();
+    let lowercase = |word: &str| {
+        tokens
+            .lowercase_words()
+            .contains(word.to_lowercase().as_str())
+    };
+    let looks_given = |word: &str, buf: &mut String| {
+        let mut chars = word.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && word.chars().count() > 1
+            && chars.all(char::is_lowercase)
+            && !word.ends_with("ing")
+            && !matches!(word, "St" | "Saint")
+            && !titles::is_title_word(word)
+            // A title's abbreviation without its dot ("Prof Etzioni", "Gen Jackson").
+            && !titles::is_title_word(&format!("{word}."))
+            && !is_personal_honorific(word)
+            && !is_not_a_name_alone(word)
+            && !is_not_a_name(word)
+            && gazetteer.demonym(word).is_none()
+            && gazetteer.longest_match(&[word], buf).is_none()
+            && !lowercase(word)
+    };
+    let is_quote_mark = |word: &str| {
+        word.chars()
+            .all(|c| matches!(c, '"' | '“' | '”' | '‘' | '’' | '\'' | '`'))
+    };
+    // (index of the candidate, whether the given name needs confirming)
+    let mut found = Vec::new();
+    let mut previous_end = 0;
+    for (candidate_idx, candidate) in candidates.iter().enumerate() {
+        let range = candidate.tokens.clone();
+        let free_before = previous_end < range.start;
+        previous_end = range.end;
+        if candidate.kind != EntityKind::Person
+            || candidate.known.is_some()
+            || range.len() != 1
+            || !free_before
+        {
+            continue;
+        }
+        let sentence_start = tokens.sentence_bounds(range.start).start;
+        let Some(given) = range
+            .start
+            .checked_sub(1)
+            .filter(|&idx| idx >= sentence_start)
+        else {
+            continue;
+        };
+        let (first, last) = (tokens.surface(given), tokens.surface(range.start));
+        if !looks_given(first, &mut buf)
+            || lowercase(last)
+            || gazetteer
+                .longest_match(&[first, last], &mut buf)
+                .is_some_and(|hit| hit.n_tokens == 2)
+        {
+            continue;
+        }
+        let before = given
+            .checked_sub(1)
+            .filter(|&idx| idx >= sentence_start)
+            .map(|idx| tokens.surface(idx));
+        let part_of_a_phrase = before.is_some_and(|word| {
+            let bare = word.trim_end_matches('.');
+            let introduces = titles::is_title_word(bare)
+                || is_personal_honorific(bare)
+                || gazetteer.demonym(word).is_some();
+            (word.starts_with(char::is_uppercase) && !introduces)
+                || matches!(word, "the" | "a" | "an" | "'s" | "’s")
+                || word.starts_with(|c: char| c.is_ascii_digit())
+        });
+        if part_of_a_phrase {
+            continue;
+        }
+        let unconfirmed = before.is_some_and(is_quote_mark) || opens_sentence(tokens, given);
+        found.push((candidate_idx, unconfirmed));
+    }
+    let mut confirmed: HashSet<(&str, &str)> = found
+        .iter()
+        .filter(|(_, unconfirmed)| !unconfirmed)
+        .filter_map(|&(idx, _)| candidates.get(idx))
+        .map(|candidate| {
+            let start = candidate.tokens.start;
+            (tokens.surface(start - 1), tokens.surface(start))
+        })
+        .collect();
+    for name in people_of_several_words(tokens, candidates) {
+        confirmed.extend(name.windows(2).map(|pair| (pair[0], pair[1])));
+    }
+    for (idx, unconfirmed) in found {
+        let Some(candidate) = candidates.get_mut(idx) else {
+            continue;
+        };
+        let start = candidate.tokens.start;
+        if !unconfirmed || confirmed.contains(&(tokens.surface(start - 1), tokens.surface(start))) {
+            candidate.tokens = start - 1..candidate.tokens.end;
+        }
+    }
 }
 
 /// A word that goes before a person's name ("Mr", "Dr", "Lord").

@@ -614,4 +614,58 @@ mod tests {
         let names = typed_names(&["Sony chief Howard Stringer said sales rose."]);
         assert_found(&names, &["person:Howard Stringer"]);
     }
+
+    #[test]
+    fn a_given_name_the_tagger_left_out_joins_its_person() {
+        // The tagger finds "Charles" alone; "Ray" had become part of the title.
+        let article = analysed(&[
+            "The soul singer Ray Charles has died at his home in Los Angeles.",
+            "Ray Charles was 73. Charles was born in Georgia.",
+        ]);
+        let people: Vec<(&str, &[String])> = article
+            .entities
+            .iter()
+            .filter(|entity| entity.kind == article::EntityKind::Person)
+            .map(|entity| (entity.name.as_str(), entity.titles.as_slice()))
+            .collect();
+        assert_eq!(people.len(), 1, "{people:?}");
+        assert_eq!(people[0].0, "Ray Charles");
+        assert_eq!(people[0].1, ["soul singer".to_string()]);
+        // Two words inside a longer name, after a possessive or a number, are no given name and
+        // surname, nor is a saint's or a title's abbreviation: whatever the tagger made of the
+        // last word, the one before stays out.
+        // (Sentences of the BBC and PolNeAR corpora where the tagger takes the last word for a
+        // person.)
+        for (text, word) in [
+            (
+                "It is the second most visited attraction, behind Blackpool Pleasure Beach.",
+                "Pleasure",
+            ),
+            (
+                "The 1965 Fender Stratocaster was one of a number of guitars sold.",
+                "Fender",
+            ),
+            (
+                "He found fame in the comedy Bill and Ted's Excellent Adventure, and went on.",
+                "Excellent",
+            ),
+            (
+                "Sanders was raised when the two men talked at last month's Congressional Ball.",
+                "Congressional",
+            ),
+            (
+                "The incident happened at 0400 GMT on Monday in Chalfont St Peter.",
+                "St",
+            ),
+            ("The service was led by Rev Jones yesterday.", "Rev"),
+        ] {
+            let names = typed_names(&[text]);
+            assert!(
+                !names
+                    .iter()
+                    .any(|name| name.starts_with("person:") && name.contains(word)),
+                "{text}: {names:?}"
+            );
+        }
+    }
 }
