@@ -675,8 +675,6 @@ fn take_in_given_names(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
             && !word.ends_with("ing")
             && !matches!(word, "St" | "Saint")
             && !titles::is_title_word(word)
-            // A title's abbreviation without its dot ("Prof Etzioni", "Gen Jackson").
-            && !titles::is_title_word(&format!("{word}."))
             && !is_personal_honorific(word)
             && !is_not_a_name_alone(word)
             && !is_not_a_name(word)
@@ -684,10 +682,7 @@ fn take_in_given_names(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
             && gazetteer.longest_match(&[word], buf).is_none()
             && !lowercase(word)
     };
-    let is_quote_mark = |word: &str| {
-        word.chars()
-            .all(|c| matches!(c, '"' | '“' | '”' | '‘' | '’' | '\'' | '`'))
-    };
+    let is_quote_mark = |word: &str| word.chars().all(crate::quotes::is_mark);
     // (index of the candidate, whether the given name needs confirming)
     let mut found = Vec::new();
     let mut previous_end = 0;
@@ -738,6 +733,9 @@ fn take_in_given_names(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
         let unconfirmed = before.is_some_and(is_quote_mark) || opens_sentence(tokens, given);
         found.push((candidate_idx, unconfirmed));
     }
+    if found.is_empty() {
+        return;
+    }
     let mut confirmed: HashSet<(&str, &str)> = found
         .iter()
         .filter(|(_, unconfirmed)| !unconfirmed)
@@ -747,8 +745,10 @@ fn take_in_given_names(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
             (tokens.surface(start - 1), tokens.surface(start))
         })
         .collect();
-    for name in people_of_several_words(tokens, candidates) {
-        confirmed.extend(name.windows(2).map(|pair| (pair[0], pair[1])));
+    if found.iter().any(|&(_, unconfirmed)| unconfirmed) {
+        for name in people_of_several_words(tokens, candidates) {
+            confirmed.extend(name.windows(2).map(|pair| (pair[0], pair[1])));
+        }
     }
     for (idx, unconfirmed) in found {
         let Some(candidate) = candidates.get_mut(idx) else {

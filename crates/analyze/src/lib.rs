@@ -631,6 +631,21 @@ mod tests {
         assert_eq!(people.len(), 1, "{people:?}");
         assert_eq!(people[0].0, "Ray Charles");
         assert_eq!(people[0].1, ["soul singer".to_string()]);
+        // A title's abbreviation, written without its dot, is the title, not a given name, and
+        // the person is the one named in full (BBC).
+        let article = analysed(&[
+            "Amitai Etzioni, a key influence on New Labour thinking, says the US is wrong.",
+            "\"We must recognise that we will be unable to stop all attacks,\" Prof Etzioni \
+             continues.",
+            "The book says Prof Etzioni criticises the US.",
+        ]);
+        let people: Vec<&str> = article
+            .entities
+            .iter()
+            .filter(|entity| entity.kind == article::EntityKind::Person)
+            .map(|entity| entity.name.as_str())
+            .collect();
+        assert_eq!(people, ["Amitai Etzioni"]);
         // Two words inside a longer name, after a possessive or a number, are no given name and
         // surname, nor is a saint's or a title's abbreviation: whatever the tagger made of the
         // last word, the one before stays out.

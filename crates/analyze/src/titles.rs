@@ -318,10 +318,22 @@ fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
     std::str::from_utf8(out).ok()
 }
 
-/// True for a word that heads a title.
+/// True for a word that heads a title, a listed abbreviation written without its dot included
+/// ("Prof", "Rev", "Gen": British style drops the dot of "prof.", "rev.", "gen.").
 pub fn is_head(word: &str) -> bool {
     let mut buf = [0; 24];
-    ascii_lower(word, &mut buf).is_some_and(|lower| HEAD_SET.contains(lower))
+    let Some(lower) = ascii_lower(word, &mut buf) else {
+        return false;
+    };
+    if HEAD_SET.contains(lower) {
+        return true;
+    }
+    let len = lower.len();
+    if lower.ends_with('.') || len + 1 > buf.len() {
+        return false;
+    }
+    buf[len] = b'.';
+    std::str::from_utf8(&buf[..=len]).is_ok_and(|dotted| HEAD_SET.contains(dotted))
 }
 
 /// True for "Mr", "Ms" and the like.
@@ -551,6 +563,19 @@ mod tests {
         assert_eq!(before(&tokens, 2, 0, |_| false), Some(1..2));
         let tokens = words("Republican Kevin McCarthy ,");
         assert_eq!(before(&tokens, 1, 0, |_| false), None);
+    }
+
+    #[test]
+    fn an_abbreviated_title_without_its_dot_is_one() {
+        for word in ["Prof", "Rev", "Gen", "Sen", "Rep.", "prof."] {
+            assert!(is_head(word), "{word}");
+        }
+        for word in ["Pro", "Reva", "Genes", "Ray", "."] {
+            assert!(!is_head(word), "{word}");
+        }
+        // British style: the title before "Prof Etzioni" is found without a dot too.
+        let tokens = words("criticised by Prof Etzioni on Monday");
+        assert_eq!(before(&tokens, 3, 0, |_| false), Some(2..3));
     }
 
     #[test]

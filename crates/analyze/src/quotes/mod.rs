@@ -25,6 +25,8 @@ mod doc;
 mod indirect;
 mod marks;
 
+pub(crate) use marks::is_mark;
+
 #[cfg(test)]
 mod tests;
 
