@@ -32,7 +32,7 @@ impl Default for FeatureConfig {
             hash_bits: 20,
             word_ngrams: 2,
             char_ngram_min: 3,
-            char_ngram_max: 5,
+            char_ngram_max: 4,
         }
     }
 }
@@ -297,10 +297,10 @@ pub(crate) struct GramMemo {
     slots: Vec<GramSlot>,
 }
 
-/// N-grams a slot holds: with the default n from 3 to 5, all those of a word of up to 13
+/// N-grams a slot holds: with the default n from 3 to 4, all those of a word of up to 13
 /// characters.
-const MEMO_GRAMS: usize = 36;
-/// Slots in a memo (2^13 × 160 bytes = 1.25 MiB per thread).
+const MEMO_GRAMS: usize = 25;
+/// Slots in a memo (2^13 × 112 bytes = 0.875 MiB per thread).
 const MEMO_SLOTS: usize = 1 << 13;
 
 #[derive(Debug, Clone, Copy)]

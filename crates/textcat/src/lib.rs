@@ -1,6 +1,6 @@
 //! A small trainable linear text classifier, used by copydesk for news topics.
 //!
-//! - Features: lower-cased Unicode words, word pairs and character 3–5-grams of `<word>`,
+//! - Features: lower-cased Unicode words, word pairs and character 3–4-grams of `<word>`,
 //!   hashed into `2^20` buckets (see [`FeatureConfig`]); `(1 + ln count) · idf` weights, each
 //!   feature family L2-normalised.
 //! - Classifier: one linear SVM per class (one-vs-rest, squared hinge, dual coordinate descent)
