@@ -611,6 +611,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
     }
     take_in_given_names(tokens, &mut candidates);
     people_named_otherwise(tokens, &mut candidates, &unknown);
+    organisations_named_as_people(tokens, &mut candidates);
     // A storm's name alone ("Maria" after "Hurricane Maria") is the storm.
     let storms: Vec<&str> = candidates
         .iter()
@@ -682,7 +683,6 @@ fn take_in_given_names(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
             && gazetteer.longest_match(&[word], buf).is_none()
             && !lowercase(word)
     };
-    let is_quote_mark = |word: &str| word.chars().all(crate::quotes::is_mark);
     // (index of the candidate, whether the given name needs confirming)
     let mut found = Vec::new();
     let mut previous_end = 0;
@@ -770,6 +770,11 @@ fn is_personal_honorific(word: &str) -> bool {
         )
 }
 
+/// A token of quotation marks ("``", "“").
+fn is_quote_mark(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(crate::quotes::is_mark)
+}
+
 /// A word that names a storm by the name after it ("Hurricane Maria").
 fn is_storm_word(word: &str) -> bool {
     matches!(word, "Hurricane" | "Typhoon" | "Cyclone" | "Storm")
@@ -847,6 +852,195 @@ fn people_named_otherwise(tokens: &Tokens<'_>, candidates: &mut [Candidate], unk
             candidate.kind = EntityKind::Person;
         }
     }
+}
+
+/// Nouns that make the names listed after them organisations: "anti-virus firm Sophos",
+/// "firms such as Dell and Hewlett-Packard", "companies such as Creative, Sony and Philips".
+/// Not "rival" ("his rival Brown") nor "group" ("the group Smith founded").
+const ORGANISATION_NOUNS: &[&str] = &[
+    "firm",
+    "firms",
+    "company",
+    "companies",
+    "maker",
+    "makers",
+    "giant",
+    "giants",
+    "retailer",
+    "retailers",
+    "carrier",
+    "carriers",
+    "broadcaster",
+    "broadcasters",
+    "publisher",
+    "publishers",
+    "studio",
+    "studios",
+    "label",
+    "labels",
+    "band",
+    "bands",
+    "club",
+    "clubs",
+    "network",
+    "networks",
+    "service",
+    "services",
+    "website",
+    "websites",
+];
+
+/// A club's people, named after it: "Chelsea boss Jose Mourinho", "as Chelsea manager",
+/// "Chelsea assistant boss Steve Clarke". Not
+/// "coach", who may be one player's ("Henman coach Paul Annacone").
+const SQUAD_ROLES: &[&str] = &[
+    "manager",
+    "boss",
+    "chairman",
+    "captain",
+    "skipper",
+    "striker",
+    "winger",
+    "midfielder",
+    "playmaker",
+    "defender",
+    "full-back",
+    "left-back",
+    "right-back",
+    "centre-back",
+    "centre-half",
+    "goalkeeper",
+    "keeper",
+    "flanker",
+    "fly-half",
+    "scrum-half",
+];
+
+/// Words that may open the clause whose subject a name is: "but Chelsea are", "when
+/// Chelsea have". Not "and" or a comma, before which the plural is the list's ("Arsenal and
+/// Chelsea are", "Blair and Brown are"), nor a noun or a verb whose own plural or object the
+/// name may be ("thoughts of quitting Anfield are", "the reaches of the Yangtze are").
+const OPENS_A_CLAUSE: &[&str] = &[
+    "but", "when", "while", "as", "that", "because", "if", "after", "before", "since", "though",
+    "although", "where", "so", "now", "until", "unless", "whether", "once", "yet", ":", ";", "-",
+    "–", "—", "(",
+];
+
+/// The tagger's people of one word that the article shows to be organisations, by one of
+/// three clues around any of their mentions:
+/// - a verb in the plural right after the name, as British English puts it after a club, a
+///   band or a firm ("Chelsea have sacked", "but Chelsea are doing very well"), but never
+///   after one person's name. Only where the name opens its sentence or its clause
+///   ([`OPENS_A_CLAUSE`]): not "Vice President Biden have", "she and sister Venus are";
+/// - a role in a squad right after it ("Chelsea boss Jose Mourinho", "as Chelsea manager");
+/// - a noun for a firm before it, or before the list it is in ("anti-virus firm Sophos",
+///   "companies such as Creative, Sony and Philips").
+///
+/// Every one-word mention of such a name in the article becomes an organisation: the tagger
+/// is rarely consistent over a whole article ("Chelsea's win", "when Chelsea take on"). Not a
+/// name any person of several words in the article bears ("Chelsea Clinton"), nor a title word
+/// ("the most recent female MP").
+fn organisations_named_as_people(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
+    let one_word_person = |candidate: &Candidate| {
+        candidate.kind == EntityKind::Person
+            && candidate.known.is_none()
+            && candidate.tokens.len() == 1
+    };
+    let mut names: Vec<&str> = Vec::new();
+    for candidate in candidates.iter().filter(|c| one_word_person(c)) {
+        let word = tokens.surface(candidate.tokens.start);
+        if !names.contains(&word) && !titles::is_title_word(word) {
+            names.push(word);
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    // Every occurrence of each name, tagged or not, and of any kind: the clue and the tagger's
+    // person are often different mentions ("as Chelsea manager", an organisation; "Chelsea
+    // began to dominate", a person).
+    let mut clues = vec![false; names.len()];
+    for (idx, surface) in tokens.surfaces.iter().enumerate() {
+        let Some(name_idx) = names.iter().position(|name| name == surface) else {
+            continue;
+        };
+        if clues[name_idx] {
+            continue;
+        }
+        let name = idx..idx + 1;
+        let plural = plural_verb_after(tokens, &name)
+            && (idx == tokens.sentence_bounds(idx).start
+                || OPENS_A_CLAUSE.contains(&tokens.surface(idx - 1).to_lowercase().as_str()));
+        clues[name_idx] =
+            plural || squad_role_after(tokens, &name) || organisation_noun_before(tokens, idx);
+    }
+    let several_words = people_of_several_words(tokens, candidates);
+    let organisations: Vec<&str> = names
+        .iter()
+        .zip(&clues)
+        .filter(|&(name, &clue)| clue && !several_words.iter().any(|words| words.contains(name)))
+        .map(|(name, _)| *name)
+        .collect();
+    if organisations.is_empty() {
+        return;
+    }
+    for candidate in candidates.iter_mut() {
+        if one_word_person(candidate)
+            && organisations.contains(&tokens.surface(candidate.tokens.start))
+        {
+            candidate.kind = EntityKind::Organization;
+        }
+    }
+}
+
+/// "Chelsea have", "Chelsea are": see [`organisations_named_as_people`].
+fn plural_verb_after(tokens: &Tokens<'_>, name: &Range<usize>) -> bool {
+    followed_closely(tokens, name) && matches!(tokens.surface(name.end), "have" | "are")
+}
+
+/// "Chelsea boss …": see [`organisations_named_as_people`].
+fn squad_role_after(tokens: &Tokens<'_>, name: &Range<usize>) -> bool {
+    if !followed_closely(tokens, name) {
+        return false;
+    }
+    let role = match tokens.surface(name.end) {
+        "assistant" if followed_closely(tokens, &(name.end..name.end + 1)) => name.end + 1,
+        _ => name.end,
+    };
+    SQUAD_ROLES.contains(&tokens.surface(role))
+}
+
+/// "firm Sophos", "firms such as Dell and …", "companies such as Creative, Sony and Philips":
+/// the noun before the name, or before the list of capitalised names it ends.
+fn organisation_noun_before(tokens: &Tokens<'_>, start: usize) -> bool {
+    let sentence = tokens.sentence_bounds(start);
+    let word_at = |idx: usize| {
+        if sentence.contains(&idx) {
+            tokens.surface(idx)
+        } else {
+            ""
+        }
+    };
+    let capitalised = |idx: usize| word_at(idx).starts_with(char::is_uppercase);
+    let mut first = start;
+    // Back over the list the name ends: "Creative, Sony and", "Nokia, Intel,".
+    while first > sentence.start && matches!(word_at(first - 1), "," | "and" | "or") {
+        let mut item = first - 1;
+        while item > sentence.start && capitalised(item - 1) {
+            item -= 1;
+        }
+        if item == first - 1 {
+            break;
+        }
+        first = item;
+    }
+    let mut before = first;
+    if before >= 2 && word_at(before - 1) == "as" && word_at(before - 2) == "such" {
+        before -= 2;
+    } else if before >= 1 && matches!(word_at(before - 1), "including" | "like") {
+        before -= 1;
+    }
+    before >= 1 && ORGANISATION_NOUNS.contains(&word_at(before - 1))
 }
 
 /// Words that make the number before them a count or a measure, not part of a name ("Sony 3
