@@ -686,8 +686,9 @@ mod tests {
 
     #[test]
     fn one_word_people_that_the_article_shows_to_be_organisations_are_organisations() {
-        // Sentences of the BBC corpus where the tagger's person is a club or a firm: a verb in
-        // the plural after it, a role in a squad, a noun for a firm before it or its list.
+        // Sentences of the BBC corpus, some shortened, where the tagger's person is a club or a
+        // firm: a verb in the plural after it, a role in a squad, a noun for a firm before it
+        // or its list.
         let organisations: [(&[&str], &str); 4] = [
             (
                 &[
