@@ -612,6 +612,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
     take_in_given_names(tokens, &mut candidates);
     people_named_otherwise(tokens, &mut candidates, &unknown);
     organisations_named_as_people(tokens, &mut candidates);
+    works_named_as_people(tokens, &mut candidates);
     // A storm's name alone ("Maria" after "Hurricane Maria") is the storm.
     let storms: Vec<&str> = candidates
         .iter()
@@ -1041,6 +1042,91 @@ fn organisation_noun_before(tokens: &Tokens<'_>, start: usize) -> bool {
         before -= 1;
     }
     before >= 1 && ORGANISATION_NOUNS.contains(&word_at(before - 1))
+}
+
+/// Nouns of works whose titles the tagger takes for people ("the British film Vera Drake",
+/// "her book Small Island", "the album Final Straw"). Not those that are also verbs before a
+/// name ("play", "show", "hit", "book": "to play Andre Agassi", "polls show Blair ahead").
+const WORK_NOUNS: &[&str] = &[
+    "film",
+    "movie",
+    "documentary",
+    "biopic",
+    "drama",
+    "comedy",
+    "thriller",
+    "sitcom",
+    "cartoon",
+    "musical",
+    "opera",
+    "programme",
+    "series",
+    "album",
+    "song",
+    "single",
+    "novel",
+    "memoir",
+];
+
+/// Nouns of publications the tagger takes for people ("US magazine Rolling Stone", "gadget
+/// magazine Stuff").
+const PUBLICATION_NOUNS: &[&str] = &["magazine", "newspaper", "tabloid"];
+
+/// The tagger's people named right after a noun for a work or a publication, one space after
+/// it in the same sentence: a work is of the kind other, as CoNLL-2003 has titles, and a
+/// publication an organisation. The other people of the article with the same words change
+/// with it ("the period drama Vera Drake … Vera Drake has 11 nominations"). A title of one word
+/// that is the last word of a person of the article goes back into that person when the
+/// entities are clustered ("the musical Oliver" and Jamie Oliver), as any surname does.
+fn works_named_as_people(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
+    // (candidate index, kind) of each person named right after such a noun.
+    let mut found: Vec<(usize, EntityKind)> = Vec::new();
+    for (idx, candidate) in candidates.iter().enumerate() {
+        if candidate.kind != EntityKind::Person || candidate.known.is_some() {
+            continue;
+        }
+        let Some(before) = candidate.tokens.start.checked_sub(1) else {
+            continue;
+        };
+        if !followed_closely(tokens, &(before..candidate.tokens.start)) {
+            continue;
+        }
+        let noun = tokens.surface(before);
+        if WORK_NOUNS.contains(&noun) {
+            found.push((idx, EntityKind::Other));
+        } else if PUBLICATION_NOUNS.contains(&noun) {
+            found.push((idx, EntityKind::Organization));
+        }
+    }
+    if found.is_empty() {
+        return;
+    }
+    let words_of = |idx: usize| {
+        candidates
+            .get(idx)
+            .and_then(|candidate| tokens.surfaces.get(candidate.tokens.clone()))
+            .unwrap_or(&[])
+    };
+    let names: Vec<(&[&str], EntityKind)> = found
+        .iter()
+        .map(|&(idx, kind)| (words_of(idx), kind))
+        .collect();
+    let kinds: Vec<Option<EntityKind>> = (0..candidates.len())
+        .map(|idx| {
+            let words = words_of(idx);
+            names
+                .iter()
+                .find(|(name, _)| *name == words)
+                .map(|&(_, kind)| kind)
+        })
+        .collect();
+    for (candidate, kind) in candidates.iter_mut().zip(kinds) {
+        if let Some(kind) = kind
+            && candidate.kind == EntityKind::Person
+        {
+            candidate.kind = kind;
+        }
+    }
 }
 
 /// Words that make the number before them a count or a measure, not part of a name ("Sony 3

@@ -750,4 +750,43 @@ mod tests {
             assert!(!names.iter().any(|name| name == unexpected), "{names:?}");
         }
     }
+
+    #[test]
+    fn works_and_publications_named_as_people_are_not_people() {
+        // Sentences of the BBC corpus, some shortened: a title right after a noun for a work
+        // is of the kind other, a publication's an organisation.
+        let cases: [(&[&str], &[&str]); 3] = [
+            (
+                &[
+                    "Its rivals include Finding Neverland and the British film Vera Drake, which \
+                   has 11 nominations.",
+                ],
+                &["other:Vera Drake"],
+            ),
+            (
+                &[
+                    "The iPod mini is likely to be a hit, predicts Oliver Irish, editor of gadget \
+                   magazine Stuff.",
+                ],
+                &["organization:Stuff", "person:Oliver Irish"],
+            ),
+            // Every mention of the title changes with it.
+            (
+                &[
+                    "Mike Leigh was nominated for the period drama Vera Drake.",
+                    "Vera Drake has 11 nominations.",
+                    "Leigh said Vera Drake was made on a small budget.",
+                ],
+                &["other:Vera Drake"],
+            ),
+        ];
+        for (paragraphs, expected) in cases {
+            let names = typed_names(paragraphs);
+            assert_found(&names, expected);
+            assert!(
+                !names.iter().any(|name| name == "person:Vera Drake"),
+                "{names:?}"
+            );
+        }
+    }
 }
