@@ -292,7 +292,7 @@ impl Sqlite {
                 "this SQLite build has no FTS5 (full-text search)",
             ));
         }
-        check_schema_version(connection, &self.final_path)?;
+        check_or_upgrade_schema(connection, &self.final_path)?;
         // Larger pages than SQLite's 4 KiB for a new database (an existing one keeps its
         // own): a page holds four times the rows, so a B-tree is shallower and splits less
         // often, the load runs faster (loading the BBC records, `examples/load.rs`, a probe of
@@ -586,7 +586,7 @@ fn drop_secondary_indexes(connection: &Connection) -> rusqlite::Result<()> {
 
 /// Refuses a database this exporter cannot add to: one with an `articles` table from another
 /// version of the schema (version 1 predates `PRAGMA user_version` and reads 0).
-fn check_schema_version(connection: &Connection, path: &Path) -> Result<(), PluginError> {
+fn check_or_upgrade_schema(connection: &Connection, path: &Path) -> Result<(), PluginError> {
     let has_articles: bool = connection
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'articles')",
@@ -600,17 +600,114 @@ fn check_schema_version(connection: &Connection, path: &Path) -> Result<(), Plug
     if !has_articles || version == SCHEMA_VERSION {
         return Ok(());
     }
+    if version == 0 && is_schema_1(connection).map_err(|error| sql_error(&error))? {
+        return upgrade_from_1(connection).map_err(|error| {
+            PluginError::new(format!(
+                "{}: cannot upgrade it from schema version 1: {}",
+                path.display(),
+                sql_message(&error)
+            ))
+        });
+    }
     let found = if version == 0 {
-        "schema version 1 (or is not copydesk's)".to_string()
+        "no copydesk schema".to_string()
     } else {
         format!("schema version {version}")
     };
     Err(PluginError::new(format!(
-        "{} has {found}; this exporter writes version {SCHEMA_VERSION} and adds only to a \
-         database of that version: move the file away, or set `mode = \"replace\"` in the \
-         `sqlite` exporter's options to start a new database",
+        "{} has {found}; this exporter writes version {SCHEMA_VERSION}, adds to a database of \
+         that version and upgrades one of version 1: move the file away, or set `mode = \
+         \"replace\"` in the `sqlite` exporter's options to start a new database",
         path.display()
     )))
+}
+
+/// Schema version 1 set no `user_version`; its tables of an article's parts have a column
+/// `article_id`, the article's text id.
+fn is_schema_1(connection: &Connection) -> rusqlite::Result<bool> {
+    connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('paragraphs') WHERE name = 'article_id')
+            AND NOT EXISTS (SELECT 1 FROM pragma_table_info('articles') WHERE name = 'article_key')",
+        [],
+        |row| row.get(0),
+    )
+}
+
+/// The tables of an article's parts in schema version 1, renamed out of the way of version 2's.
+const VERSION_1_TABLES: &[&str] = &[
+    "articles",
+    "paragraphs",
+    "entities",
+    "mentions",
+    "quotes",
+    "dates",
+    "labels",
+];
+
+/// Copies the rows of the renamed version 1 tables into version 2's. An article's key is its
+/// rowid in version 1, which the full-text index already uses as its own rowid: the index
+/// stays as it is.
+const ROWS_FROM_VERSION_1: &str = r#"
+    INSERT INTO articles (article_key, id, headline, published, source_path, source_line,
+                          source_url, publisher, byline, dateline, dateline_place, language,
+                          topic, tone, n_paragraphs, n_words, credits, repairs, boilerplate,
+                          run_id)
+        SELECT rowid, id, headline, published, source_path, source_line, source_url, publisher,
+               byline, dateline, dateline_place, language, topic, tone, n_paragraphs, n_words,
+               credits, repairs, boilerplate, run_id
+        FROM v1_articles ORDER BY rowid;
+    INSERT INTO paragraphs (article_key, paragraph, text)
+        SELECT a.article_key, p.paragraph, p.text
+        FROM v1_paragraphs AS p JOIN articles AS a ON a.id = p.article_id ORDER BY 1, 2;
+    INSERT INTO entities (article_key, entity_id, kind, name, aliases, titles, n_mentions)
+        SELECT a.article_key, e.entity_id, e.kind, e.name, e.aliases, e.titles, e.n_mentions
+        FROM v1_entities AS e JOIN articles AS a ON a.id = e.article_id ORDER BY 1, 2;
+    INSERT INTO mentions (article_key, entity_id, mention_idx, text, paragraph, start, "end")
+        SELECT a.article_key, m.entity_id, m.mention_idx, m.text, m.paragraph, m.start, m."end"
+        FROM v1_mentions AS m JOIN articles AS a ON a.id = m.article_id ORDER BY 1, 2, 3;
+    INSERT INTO quotes (article_key, quote_idx, kind, text, cue, speaker_entity, speaker,
+                        addressee_entity, addressee, paragraph, start, "end", spans, confidence,
+                        rule)
+        SELECT a.article_key, q.quote_idx, q.kind, q.text, q.cue, q.speaker_entity, q.speaker,
+               q.addressee_entity, q.addressee, q.paragraph, q.start, q."end", q.spans,
+               q.confidence, q.rule
+        FROM v1_quotes AS q JOIN articles AS a ON a.id = q.article_id ORDER BY 1, 2;
+    INSERT INTO dates (article_key, date_idx, text, value, resolution, paragraph, start, "end")
+        SELECT a.article_key, d.date_idx, d.text, d.value, d.resolution, d.paragraph, d.start,
+               d."end"
+        FROM v1_dates AS d JOIN articles AS a ON a.id = d.article_id ORDER BY 1, 2;
+    INSERT INTO labels (article_key, classifier, rank, value, score, extra)
+        SELECT a.article_key, l.classifier, l.rank, l.value, l.score, l.extra
+        FROM v1_labels AS l JOIN articles AS a ON a.id = l.article_id ORDER BY 1, 2, 3;
+"#;
+
+/// Upgrades a database of schema version 1 to version 2 in one transaction (on the run's own
+/// copy: the file under the final name is replaced only when the run finishes). The indexes
+/// are dropped while the rows are copied and built once at the end; the runs and the
+/// full-text index stay as they are. The pages keep the size the database has.
+fn upgrade_from_1(connection: &Connection) -> rusqlite::Result<()> {
+    connection.execute_batch("BEGIN")?;
+    let upgraded = (|| {
+        drop_secondary_indexes(connection)?;
+        for table in VERSION_1_TABLES {
+            connection.execute_batch(&format!("ALTER TABLE {table} RENAME TO v1_{table}"))?;
+        }
+        connection.execute_batch(SCHEMA)?;
+        drop_secondary_indexes(connection)?;
+        connection.execute_batch(ROWS_FROM_VERSION_1)?;
+        for table in VERSION_1_TABLES.iter().rev() {
+            connection.execute_batch(&format!("DROP TABLE v1_{table}"))?;
+        }
+        connection.execute_batch(SCHEMA)?;
+        connection.pragma_update(None, "user_version", SCHEMA_VERSION)
+    })();
+    match upgraded {
+        Ok(()) => connection.execute_batch("COMMIT"),
+        Err(error) => {
+            let _ = connection.execute_batch("ROLLBACK");
+            Err(error)
+        }
+    }
 }
 
 /// Copies the database at `from` to the new file `to`. `VACUUM INTO` makes a consistent
@@ -913,7 +1010,7 @@ mod tests {
         let dir = ok(tempfile::tempdir());
         let path = dir.path().join("articles.sqlite");
         {
-            // The first schema's layout: no `user_version`, parts keyed by the text id.
+            // No copydesk schema: no `user_version`, and none of version 1's tables of parts.
             let old = ok(Connection::open(&path));
             ok(old.execute_batch(
                 "CREATE TABLE articles (id TEXT PRIMARY KEY, headline TEXT NOT NULL);
@@ -925,7 +1022,7 @@ mod tests {
         };
         let options: Options = ok(serde_json::from_str("{}"));
         let Err(error) = Sqlite::open(context, options) else {
-            panic!("a database of the first schema was taken for the second");
+            panic!("a database of no copydesk schema was taken for the second");
         };
         let message = error.to_string();
         assert!(
@@ -944,6 +1041,142 @@ mod tests {
         let connection = database(dir.path());
         assert_eq!(count(&connection, "PRAGMA user_version"), SCHEMA_VERSION);
         assert_eq!(count(&connection, "PRAGMA page_size"), PAGE_SIZE);
+    }
+
+    /// Version 1's tables, from the version 2 database at `from`, written to a new database at
+    /// `to` as version 1 of the exporter wrote them: the parts keyed by the article's text id,
+    /// the article's rowid its full-text rowid, no `user_version`.
+    fn write_version_1(from: &Path, to: &Path) {
+        let connection = ok(Connection::open(to));
+        ok(connection.execute_batch(include_str!("schema-v1.sql")));
+        ok(connection.execute(
+            "ATTACH DATABASE ?1 AS v2",
+            [from.to_string_lossy().as_ref()],
+        ));
+        ok(connection.execute_batch(
+            r#"
+            INSERT INTO runs SELECT * FROM v2.runs;
+            INSERT INTO articles (rowid, id, headline, published, source_path, source_line,
+                                  source_url, publisher, byline, dateline, dateline_place,
+                                  language, topic, tone, n_paragraphs, n_words, credits,
+                                  repairs, boilerplate, run_id)
+                SELECT article_key, id, headline, published, source_path, source_line,
+                       source_url, publisher, byline, dateline, dateline_place, language,
+                       topic, tone, n_paragraphs, n_words, credits, repairs, boilerplate,
+                       run_id
+                FROM v2.articles;
+            INSERT INTO paragraphs SELECT a.id, p.paragraph, p.text
+                FROM v2.paragraphs AS p JOIN v2.articles AS a USING (article_key);
+            INSERT INTO entities SELECT a.id, e.entity_id, e.kind, e.name, e.aliases, e.titles,
+                                        e.n_mentions
+                FROM v2.entities AS e JOIN v2.articles AS a USING (article_key);
+            INSERT INTO mentions SELECT a.id, m.entity_id, m.mention_idx, m.text, m.paragraph,
+                                        m.start, m."end"
+                FROM v2.mentions AS m JOIN v2.articles AS a USING (article_key);
+            INSERT INTO quotes SELECT a.id, q.quote_idx, q.kind, q.text, q.cue,
+                                      q.speaker_entity, q.speaker, q.addressee_entity,
+                                      q.addressee, q.paragraph, q.start, q."end", q.spans,
+                                      q.confidence, q.rule
+                FROM v2.quotes AS q JOIN v2.articles AS a USING (article_key);
+            INSERT INTO dates SELECT a.id, d.date_idx, d.text, d.value, d.resolution,
+                                     d.paragraph, d.start, d."end"
+                FROM v2.dates AS d JOIN v2.articles AS a USING (article_key);
+            INSERT INTO labels SELECT a.id, l.classifier, l.rank, l.value, l.score, l.extra
+                FROM v2.labels AS l JOIN v2.articles AS a USING (article_key);
+            INSERT INTO articles_fts (rowid, headline, body)
+                SELECT rowid, headline, body FROM v2.articles_fts;
+            DETACH DATABASE v2;
+            "#,
+        ));
+    }
+
+    /// Every row of every table of an article's parts, with the article's id for its key.
+    fn contents(connection: &Connection) -> Vec<String> {
+        let mut all = Vec::new();
+        for (table, order) in [
+            ("articles", "t.id"),
+            ("paragraphs", "a.id, t.paragraph"),
+            ("entities", "a.id, t.entity_id"),
+            ("mentions", "a.id, t.entity_id, t.mention_idx"),
+            ("quotes", "a.id, t.quote_idx"),
+            ("dates", "a.id, t.date_idx"),
+            ("labels", "a.id, t.classifier, t.rank"),
+        ] {
+            let sql = format!(
+                "SELECT '{table}', a.id, t.* FROM {table} AS t
+                 JOIN articles AS a USING (article_key) ORDER BY {order}"
+            );
+            all.extend(rows(connection, &sql, &[]));
+        }
+        all
+    }
+
+    #[test]
+    fn a_database_of_schema_version_1_is_upgraded_with_its_rows_and_full_text() {
+        let exported = ok(tempfile::tempdir());
+        export_annotated(exported.path());
+        let expected = contents(&database(exported.path()));
+        assert!(expected.len() > 50, "{}", expected.len());
+
+        let dir = ok(tempfile::tempdir());
+        let path = dir.path().join("articles.sqlite");
+        write_version_1(&exported.path().join("articles.sqlite"), &path);
+        {
+            let old = ok(Connection::open(&path));
+            assert_eq!(count(&old, "PRAGMA user_version"), 0);
+            assert!(ok(is_schema_1(&old)));
+        }
+        // An upgrade with no article, then the same articles again, as updates.
+        ok(exporter(dir.path(), "{}").finish());
+        let connection = database(dir.path());
+        assert_eq!(count(&connection, "PRAGMA user_version"), SCHEMA_VERSION);
+        assert_eq!(contents(&connection), expected);
+        assert_eq!(
+            rows(
+                &connection,
+                "SELECT a.id FROM articles_fts JOIN articles AS a
+                 ON a.article_key = articles_fts.rowid
+                 WHERE articles_fts MATCH 'Guterres' ORDER BY a.id",
+                &[],
+            ),
+            rows(
+                &database(exported.path()),
+                "SELECT a.id FROM articles_fts JOIN articles AS a
+                 ON a.article_key = articles_fts.rowid
+                 WHERE articles_fts MATCH 'Guterres' ORDER BY a.id",
+                &[],
+            ),
+        );
+        let indexes = count(
+            &connection,
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL",
+        );
+        assert_eq!(indexes, schema_indexes().count() as i64);
+        assert_eq!(
+            count(
+                &connection,
+                "SELECT count(*) FROM sqlite_schema WHERE name GLOB 'v1_*'"
+            ),
+            0
+        );
+        drop(connection);
+        export_annotated(dir.path());
+        let connection = database(dir.path());
+        assert_eq!(count(&connection, "SELECT count(*) FROM runs"), 3);
+        assert_eq!(
+            count(
+                &connection,
+                "SELECT count(*) FROM articles WHERE run_id = 3"
+            ),
+            3
+        );
+        assert_eq!(
+            count(&connection, "SELECT count(*) FROM pragma_foreign_key_check"),
+            0
+        );
+        // The same rows, now the third run's.
+        ok(connection.execute("UPDATE articles SET run_id = 1", []));
+        assert_eq!(contents(&connection), expected);
     }
 
     #[test]
