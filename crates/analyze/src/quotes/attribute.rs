@@ -798,6 +798,9 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
             }
             let start = para.toks[first].start;
             let end = para.toks[last - 1].end;
+            let name = para.text(start, end);
+            let name = name.trim_end_matches(['’', '\'']).to_string();
+            // A group names nobody ("said analysts").
             if last == first + 1 && cues::is_group_noun(para.lower(first)) {
                 return Some(Who {
                     entity: None,
@@ -805,8 +808,23 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
                     how: "phrase",
                 });
             }
-            let name = para.text(start, end);
-            let name = name.trim_end_matches(['’', '\'']).to_string();
+            // Nor does a title alone, not after an honorific ("Mr. Prince said"), unless a
+            // person of the article holds it: "the Cardinal will ask" after "Cardinal Cormac
+            // Murphy-O'Connor", but "the most recent female MP … told" with no MP named.
+            if last == first + 1
+                && first == run_first
+                && crate::titles::is_head(&name)
+                && doc.find_named(&name).is_none()
+            {
+                let head = name.to_lowercase();
+                let holder =
+                    title_holder_by_head(doc, paragraph, start, std::slice::from_ref(&head), &head);
+                return Some(Who {
+                    entity: holder,
+                    span: span_of(start, end),
+                    how: if holder.is_some() { "title" } else { "phrase" },
+                });
+            }
             if crate::entities::is_not_a_name_alone(&name) {
                 // "at 1230 GMT on …", "the PC vendors, asks …": a word that names nobody.
                 return None;
@@ -944,6 +962,9 @@ fn looks_like_organization(name: &str) -> bool {
         "Fund",
         "PAC",
         "Bank",
+        "Parliament",
+        "Government",
+        "Cabinet",
     ];
     name.split(' ').any(|word| ORG_WORDS.contains(&word))
 }
@@ -995,6 +1016,17 @@ fn title_holder(doc: &Doc, paragraph: usize, before: usize, words: &[String]) ->
         .iter()
         .rev()
         .find(|word| cues::ROLE_NOUNS.contains(&word.trim_end_matches('s')))?;
+    title_holder_by_head(doc, paragraph, before, words, head)
+}
+
+/// [`title_holder`] for the head word `head` of the title.
+fn title_holder_by_head(
+    doc: &Doc,
+    paragraph: usize,
+    before: usize,
+    words: &[String],
+    head: &str,
+) -> Option<usize> {
     let mut best: Option<(usize, (usize, usize, usize))> = None;
     let n_entities = doc.base.len() + doc.extra.len();
     for entity_idx in 0..n_entities {
@@ -1008,7 +1040,7 @@ fn title_holder(doc: &Doc, paragraph: usize, before: usize, words: &[String]) ->
         for title in &entity.titles {
             let title = title.to_lowercase();
             let title_words: Vec<&str> = title.split_whitespace().collect();
-            if !title_words.contains(&head.as_str()) {
+            if !title_words.contains(&head) {
                 continue;
             }
             let shared = words

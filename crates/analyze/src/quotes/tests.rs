@@ -423,6 +423,7 @@ fn groups_and_titles_make_no_entities() {
         "Analysts said the growth in new jobs was weaker than expected.",
         "The MPs said the regulator should have more power.",
         "Critics accuse the board of throwing away a lead.",
+        "The MEP said he was ashamed to have joined the party.",
     ]);
     find_quotes(&mut article);
     assert!(article.entities.is_empty(), "{:?}", article.entities);
@@ -432,8 +433,51 @@ fn groups_and_titles_make_no_entities() {
         .filter_map(|quote| Some(quote.source.as_ref()?.text.as_str()))
         .collect();
     // A group holds views, so a stance verb after one is an attribution too.
-    assert_eq!(sources, ["Analysts", "The MPs", "Critics"]);
+    assert_eq!(sources, ["Analysts", "The MPs", "Critics", "MEP"]);
     assert!(article.quotes.iter().all(|quote| quote.speaker.is_none()));
+}
+
+#[test]
+fn a_title_alone_is_its_holder_or_nobody_and_a_name_after_an_honorific_is_a_name() {
+    let mut article = article_of(&[
+        "Cardinal Cormac Murphy-O'Connor spoke of the war.",
+        "On Friday, the Cardinal will ask the congregation to search for peace.",
+        "Mr. Prince said the company would appeal.",
+    ]);
+    article.entities = vec![article::Entity {
+        id: "e1".into(),
+        kind: article::EntityKind::Person,
+        name: "Cormac Murphy-O'Connor".into(),
+        aliases: Vec::new(),
+        titles: vec!["Cardinal".into()],
+        mentions: vec![article::Mention {
+            text: "Cormac Murphy-O'Connor".into(),
+            span: article::Span {
+                paragraph: 0,
+                start: 9,
+                end: 31,
+            },
+        }],
+    }];
+    find_quotes(&mut article);
+    assert_eq!(
+        speakers_of(&article, None),
+        ["Cormac Murphy-O'Connor", "Prince"]
+    );
+    // An institution the attributor names is an organisation, not a person.
+    let mut article = article_of(&[
+        "In questions last week Tony Blair assured Parliament that the bill was fair.",
+    ]);
+    find_quotes(&mut article);
+    let kinds: Vec<(String, article::EntityKind)> = article
+        .entities
+        .iter()
+        .map(|entity| (entity.name.clone(), entity.kind))
+        .collect();
+    assert!(
+        kinds.contains(&("Parliament".to_string(), article::EntityKind::Organization)),
+        "{kinds:?}"
+    );
 }
 
 #[test]
