@@ -1045,7 +1045,7 @@ fn organisation_noun_before(tokens: &Tokens<'_>, start: usize) -> bool {
 }
 
 /// Nouns of works whose titles the tagger takes for people ("the British film Vera Drake",
-/// "her book Small Island", "the album Final Straw"). Not those that are also verbs before a
+/// "his novel Godless", "the album Final Straw"). Not those that are also verbs before a
 /// name ("play", "show", "hit", "book": "to play Andre Agassi", "polls show Blair ahead").
 const WORK_NOUNS: &[&str] = &[
     "film",
@@ -1101,29 +1101,19 @@ fn works_named_as_people(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
     if found.is_empty() {
         return;
     }
-    let words_of = |idx: usize| {
-        candidates
-            .get(idx)
-            .and_then(|candidate| tokens.surfaces.get(candidate.tokens.clone()))
-            .unwrap_or(&[])
-    };
     let names: Vec<(&[&str], EntityKind)> = found
         .iter()
-        .map(|&(idx, kind)| (words_of(idx), kind))
-        .collect();
-    let kinds: Vec<Option<EntityKind>> = (0..candidates.len())
-        .map(|idx| {
-            let words = words_of(idx);
-            names
-                .iter()
-                .find(|(name, _)| *name == words)
-                .map(|&(_, kind)| kind)
+        .filter_map(|&(idx, kind)| {
+            let candidate = candidates.get(idx)?;
+            Some((tokens.surfaces.get(candidate.tokens.clone())?, kind))
         })
         .collect();
-    for (candidate, kind) in candidates.iter_mut().zip(kinds) {
-        if let Some(kind) = kind
-            && candidate.kind == EntityKind::Person
-        {
+    for candidate in candidates
+        .iter_mut()
+        .filter(|candidate| candidate.kind == EntityKind::Person)
+    {
+        let words = tokens.surfaces.get(candidate.tokens.clone()).unwrap_or(&[]);
+        if let Some(&(_, kind)) = names.iter().find(|(name, _)| *name == words) {
             candidate.kind = kind;
         }
     }
