@@ -529,6 +529,14 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
         if hit.is_none() && is_junk(tokens, &range) {
             continue;
         }
+        // A number written out is nobody ("Nine men from West Yorkshire", "Fifty percent of
+        // Europeans"); a network or a team of that name ("Nine") is left to the tagger.
+        if kind == EntityKind::Person
+            && range.len() == 1
+            && is_number_word(tokens.surface(range.start))
+        {
+            continue;
+        }
         if range.len() == 1
             && (GROUP_NAMES.contains(&tokens.surface(range.start))
                 || TIME_ZONES.contains(&tokens.surface(range.start)))
@@ -769,6 +777,47 @@ fn is_personal_honorific(word: &str) -> bool {
             word,
             "Dr" | "Dr." | "Sir" | "Lord" | "Lady" | "Dame" | "Baroness" | "Baron"
         )
+}
+
+/// A cardinal number written as a word, capitalised as at the start of a sentence ("Nine",
+/// "Fifty", "Hundreds").
+fn is_number_word(word: &str) -> bool {
+    matches!(
+        word,
+        "One"
+            | "Two"
+            | "Three"
+            | "Four"
+            | "Five"
+            | "Six"
+            | "Seven"
+            | "Eight"
+            | "Nine"
+            | "Ten"
+            | "Eleven"
+            | "Twelve"
+            | "Thirteen"
+            | "Fourteen"
+            | "Fifteen"
+            | "Sixteen"
+            | "Seventeen"
+            | "Eighteen"
+            | "Nineteen"
+            | "Twenty"
+            | "Thirty"
+            | "Forty"
+            | "Fifty"
+            | "Sixty"
+            | "Seventy"
+            | "Eighty"
+            | "Ninety"
+            | "Hundred"
+            | "Hundreds"
+            | "Thousand"
+            | "Thousands"
+            | "Million"
+            | "Millions"
+    )
 }
 
 /// A token of quotation marks ("``", "“").

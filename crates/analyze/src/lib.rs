@@ -483,6 +483,7 @@ mod tests {
             "Consumers spent gift vouchers they had been given for Christmas.",
             "It signed a deal to buy the PC division of personal computer pioneer IBM.",
             "The film is out on DVD next month.",
+            "Griffin is the twelfth man to be arrested. Nine men from West Yorkshire were held.",
             // PolNeAR.
             "Oh, okay. I guess that settles it, said Simon.",
             "Clinton said on ABC's \"This Week\" on Sunday that she would win.",
@@ -496,6 +497,7 @@ mod tests {
                 "Christmas",
                 "PC",
                 "DVD",
+                "Nine",
                 "Oh",
                 "Week",
                 "Sens",
