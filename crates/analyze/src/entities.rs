@@ -1020,7 +1020,9 @@ fn organisations_named_as_people(tokens: &Tokens<'_>, candidates: &mut [Candidat
         let name = idx..idx + 1;
         let plural = plural_verb_after(tokens, &name)
             && (idx == tokens.sentence_bounds(idx).start
-                || OPENS_A_CLAUSE.contains(&tokens.surface(idx - 1).to_lowercase().as_str()));
+                || OPENS_A_CLAUSE
+                    .iter()
+                    .any(|opener| opener.eq_ignore_ascii_case(tokens.surface(idx - 1))));
         clues[name_idx] =
             plural || squad_role_after(tokens, &name) || organisation_noun_before(tokens, idx);
     }

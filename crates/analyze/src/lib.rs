@@ -708,8 +708,11 @@ mod tests {
                 "organization:Sophos",
             ),
             (
-                &["Players come from companies such as Creative, Sony and Philips."],
-                "organization:Philips",
+                &[
+                    "Support came from companies such as Nokia, Intel, Philips, Alcatel, France \
+                   Telecom, Thomson and Telefonica.",
+                ],
+                "organization:Thomson",
             ),
             (
                 &["But Larne boss Jimmy McGeough has yet to confirm the deal."],
