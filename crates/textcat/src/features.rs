@@ -5,8 +5,12 @@
 //! a table of `2^hash_bits` buckets. No `String` is made per token: a word is lower-cased into a
 //! reused scratch buffer and hashed from there.
 //!
-//! Weighting: `(1 + ln count) · idf`, word features and character features each L2-normalised,
-//! then both scaled by `1/√2` so that the whole vector has unit length.
+//! Weighting: words and word pairs `(1 + ln count) · idf`, L2-normalised. Character n-grams by
+//! [`CharWeighting`]: with `Word` (the default) each n-gram of a distinct word adds
+//! `(1 + ln count of the word) · idf`, so that the family is a sum over words and a word's share
+//! of the class scores can be kept per thread ([`word_char_scores`]); with `Document` (models of
+//! format version 1) `(1 + ln count of the n-gram) · idf`, L2-normalised. Both families are then
+//! scaled by `1/√2`.
 
 use std::collections::hash_map::Entry;
 
@@ -24,6 +28,21 @@ pub struct FeatureConfig {
     pub char_ngram_min: u8,
     /// Longest character n-gram.
     pub char_ngram_max: u8,
+    /// How character n-grams are counted and weighed.
+    pub char_weighting: CharWeighting,
+}
+
+/// How a document's character n-grams become feature values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CharWeighting {
+    /// Per n-gram of the document: `(1 + ln count) · idf`, the whole family L2-normalised.
+    /// Models of format version 1.
+    Document,
+    /// Per word: each n-gram of a distinct word adds `(1 + ln count of the word) · idf`, and the
+    /// family is divided by `√(Σ over words of (1 + ln count)² · Σ over its n-grams of idf²)`.
+    /// Linear in the words, so that a word's contribution to the class scores can be kept
+    /// from one document to the next.
+    Word,
 }
 
 impl Default for FeatureConfig {
@@ -33,6 +52,7 @@ impl Default for FeatureConfig {
             word_ngrams: 2,
             char_ngram_min: 3,
             char_ngram_max: 4,
+            char_weighting: CharWeighting::Word,
         }
     }
 }
@@ -74,13 +94,23 @@ pub(crate) struct Scratch {
     char_offsets: Vec<usize>,
     /// (bucket, raw count) of word features, each bucket once, in order of first occurrence.
     pub(crate) words: Counter,
-    /// (bucket, raw count) of character n-gram features, as `words`.
+    /// (bucket, raw count) of character n-gram features, as `words`; with
+    /// [`CharWeighting::Word`], the sum over the n-gram's words of `1 + ln count`.
     pub(crate) chars: Counter,
+    /// With [`CharWeighting::Word`]: per entry of `chars`, in the same order, the sum over the
+    /// n-gram's words of `(1 + ln count)²`.
+    pub(crate) chars_squared: Counter,
     /// The document's distinct lower-cased words, in order of first occurrence, with their
     /// counts: a word's character n-grams are counted once per distinct word, times its count.
     distinct: DistinctWords,
     grams: GramMemo,
     gram_buckets: Vec<u32>,
+    /// Per word, its character n-grams' share of the class scores (see [`word_char_scores`]).
+    scores: ScoreMemo,
+    /// True when the character family was scored by [`word_char_scores`] rather than counted
+    /// into `chars`, and has an n-gram: [`weigh`] then scales the word family as if `chars`
+    /// held it.
+    pub(crate) chars_scored_by_word: bool,
     /// The final weighted vector: word features, then character features. A bucket may occur
     /// twice, once per family; dot products do not mind.
     pub(crate) vector: Vec<(u32, f32)>,
@@ -216,18 +246,24 @@ impl DistinctWords {
 /// those of counting every n-gram of every word in turn: counts are small integers, exact in
 /// `f32`, and a repeated word brings no n-gram that its first occurrence did not.
 pub(crate) fn count_features(config: &FeatureConfig, parts: &[&str], scratch: &mut Scratch) {
+    count_words(config, parts, scratch);
+    count_chars(config, scratch);
+}
+
+/// The word half of [`count_features`]: fills `scratch.words` and the document's distinct
+/// words, and empties the character counts.
+pub(crate) fn count_words(config: &FeatureConfig, parts: &[&str], scratch: &mut Scratch) {
     let Scratch {
         word,
-        char_offsets,
         words,
         chars,
+        chars_squared,
         distinct,
-        grams,
-        gram_buckets,
         ..
     } = scratch;
     words.clear();
     chars.clear();
+    chars_squared.clear();
     distinct.clear();
     let mut previous_hash: Option<u64> = None;
     for part in parts {
@@ -261,28 +297,61 @@ pub(crate) fn count_features(config: &FeatureConfig, parts: &[&str], scratch: &m
             }
         }
     }
-    if !distinct.words.is_empty() {
-        grams.prepare(config);
+}
+
+/// The character half of [`count_features`], over the distinct words [`count_words`] found.
+fn count_chars(config: &FeatureConfig, scratch: &mut Scratch) {
+    let Scratch {
+        word,
+        char_offsets,
+        chars,
+        chars_squared,
+        distinct,
+        grams,
+        gram_buckets,
+        ..
+    } = scratch;
+    if config.char_ngram_min == 0 || distinct.words.is_empty() {
+        return;
     }
+    grams.prepare(config);
+    let by_word = config.char_weighting == CharWeighting::Word;
     let mut start = 0;
     for &(end, count, hash) in &distinct.words {
-        let count = count as f32;
+        let count = if by_word {
+            word_weight(count)
+        } else {
+            count as f32
+        };
         let text = distinct.text.get(start..end).unwrap_or_default();
         start = end;
-        if let Some(buckets) = grams.get(hash) {
-            for &bucket in buckets {
-                chars.add(bucket, count);
+        let buckets = match grams.get(hash) {
+            Some(buckets) => buckets,
+            None => {
+                word.clear();
+                word.push_str(text);
+                gram_buckets.clear();
+                push_char_ngrams(config, word, char_offsets, gram_buckets);
+                grams.insert(hash, gram_buckets);
+                gram_buckets.as_slice()
             }
-            continue;
-        }
-        word.clear();
-        word.push_str(text);
-        gram_buckets.clear();
-        push_char_ngrams(config, word, char_offsets, gram_buckets);
-        for &bucket in gram_buckets.iter() {
+        };
+        for &bucket in buckets {
             chars.add(bucket, count);
+            if by_word {
+                chars_squared.add(bucket, count * count);
+            }
         }
-        grams.insert(hash, gram_buckets);
+    }
+}
+
+/// `1 + ln count`: the weight of a word's character n-grams under [`CharWeighting::Word`].
+pub(crate) fn word_weight(count: u32) -> f32 {
+    // Most words occur once, and ln(1) is exactly 0: skip the call.
+    if count == 1 {
+        1.0
+    } else {
+        1.0 + (count as f32).ln()
     }
 }
 
@@ -344,6 +413,94 @@ impl GramMemo {
     }
 }
 
+/// Per word hash, the word's character n-grams' share of the class scores under one model, for
+/// the words this thread has seen: `Σ idf²` over its n-grams, then per class `Σ idf · weight`.
+/// With [`CharWeighting::Word`] a document's character family is the sum of its words'
+/// shares, so most of its words cost one look-up here instead of a count, an idf and a row per
+/// n-gram. Direct-mapped, bounded, and holding exactly what the model gives.
+#[derive(Debug, Default)]
+pub(crate) struct ScoreMemo {
+    /// The model the shares are of (see `Model::id`); 0 before the first use.
+    model: u64,
+    /// `1 + n_classes` values per slot.
+    stride: usize,
+    /// Per slot, the word hash it holds. An empty slot holds the complement of its index,
+    /// which no hash mapped to that slot can equal.
+    hashes: Vec<u64>,
+    values: Vec<f32>,
+}
+
+/// Slots in a score memo: with four classes, 2^13 × 28 bytes = 224 KiB per thread.
+const SCORE_SLOTS: usize = 1 << 13;
+
+impl ScoreMemo {
+    /// Empties the memo unless it holds `model`'s shares.
+    fn prepare(&mut self, model: u64, n_classes: usize) {
+        if self.model != model || self.stride != n_classes + 1 || self.hashes.is_empty() {
+            self.model = model;
+            self.stride = n_classes + 1;
+            self.hashes.clear();
+            self.hashes
+                .extend((0..SCORE_SLOTS as u64).map(|slot| !slot));
+            self.values.clear();
+            self.values.resize(SCORE_SLOTS * self.stride, 0.0);
+        }
+    }
+}
+
+/// The character family under [`CharWeighting::Word`], from the distinct words that
+/// [`count_words`] found: adds into `sums` (one per class) `Σ (1 + ln count) · share` over the
+/// words, and returns `Σ (1 + ln count)² · Σ idf²`, the square of the family's length before
+/// normalisation (0 when the document has no n-gram). `share(buckets, out)` writes into `out`
+/// the share of a word with these n-gram buckets: `Σ idf²`, then per class `Σ idf · weight`.
+/// `model` identifies the model `share` reads, for the memo.
+pub(crate) fn word_char_scores(
+    config: &FeatureConfig,
+    model: u64,
+    scratch: &mut Scratch,
+    sums: &mut [f64],
+    share: impl Fn(&[u32], &mut [f32]),
+) -> f64 {
+    let Scratch {
+        word,
+        char_offsets,
+        distinct,
+        gram_buckets,
+        scores,
+        ..
+    } = scratch;
+    if config.char_ngram_min == 0 || distinct.words.is_empty() {
+        return 0.0;
+    }
+    scores.prepare(model, sums.len());
+    let stride = scores.stride;
+    let mut sum_squares = 0.0f64;
+    let mut start = 0;
+    for &(end, count, hash) in &distinct.words {
+        let text = distinct.text.get(start..end).unwrap_or_default();
+        start = end;
+        let slot = hash as usize & (SCORE_SLOTS - 1);
+        let Some(values) = scores.values.get_mut(slot * stride..(slot + 1) * stride) else {
+            continue;
+        };
+        if scores.hashes[slot] != hash {
+            word.clear();
+            word.push_str(text);
+            gram_buckets.clear();
+            push_char_ngrams(config, word, char_offsets, gram_buckets);
+            values.fill(0.0);
+            share(gram_buckets, values);
+            scores.hashes[slot] = hash;
+        }
+        let weight = f64::from(word_weight(count));
+        sum_squares += weight * weight * f64::from(values[0]);
+        for (sum, &value) in sums.iter_mut().zip(&values[1..]) {
+            *sum += weight * f64::from(value);
+        }
+    }
+    sum_squares
+}
+
 /// Appends the bucket of each character n-gram of `<word>` to `buckets`, in order.
 fn push_char_ngrams(
     config: &FeatureConfig,
@@ -390,18 +547,42 @@ pub(crate) fn weigh(
     let Scratch {
         words,
         chars,
+        chars_squared,
         vector,
+        chars_scored_by_word,
         ..
     } = scratch;
     vector.clear();
-    let groups_present = usize::from(!words.is_empty()) + usize::from(!chars.is_empty());
+    let groups_present =
+        usize::from(!words.is_empty()) + usize::from(!chars.is_empty() || *chars_scored_by_word);
     let group_scale = if groups_present == 2 {
         std::f32::consts::FRAC_1_SQRT_2
     } else {
         1.0
     };
-    for group in [&words.entries, &chars.entries] {
+    for (group_idx, group) in [&words.entries, &chars.entries].into_iter().enumerate() {
         let start = vector.len();
+        if group_idx == 1 && !chars_squared.is_empty() {
+            // `CharWeighting::Word`: the counts are already weighted by word.
+            vector.extend(group.iter().map(|&(bucket, _)| (key_of(bucket), 0.0)));
+            let mut sum_squares = 0.0f32;
+            for ((entry, &(_, weight)), &(_, squared)) in vector[start..]
+                .iter_mut()
+                .zip(group)
+                .zip(&chars_squared.entries)
+            {
+                let idf = idf_of(entry.0);
+                sum_squares += squared * idf * idf;
+                entry.1 = weight * idf;
+            }
+            if sum_squares > 0.0 {
+                let scale = group_scale / sum_squares.sqrt();
+                for entry in &mut vector[start..] {
+                    entry.1 *= scale;
+                }
+            }
+            continue;
+        }
         // Keys first, then idfs: at prediction both are lookups at random places in model
         // tables that the rest of the pipeline has mostly evicted from the cache. In separate
         // loops no lookup waits for another, so the processor overlaps their cache misses.

@@ -1,14 +1,15 @@
-//! The binary model format, version 1.
+//! The binary model format, version 2.
 //!
 //! All integers and floats are little-endian.
 //!
 //! ```text
 //! magic            8 bytes   b"TEXTCAT\0"
-//! version          u16       1
+//! version          u16       2
 //! hash_bits        u8        the hash table has 2^hash_bits buckets
 //! word_ngrams      u8        1 = words, 2 = words and word pairs
 //! char_ngram_min   u8        0 = no character n-grams
 //! char_ngram_max   u8
+//! char_weighting   u8        0 = per document, 1 = per word (`CharWeighting`)
 //! temperature      f32       softmax temperature applied to the class scores
 //! default_idf      f32       idf of a bucket that has no row
 //! idf_min, idf_max f32, f32  range of the quantised idf values
@@ -21,15 +22,16 @@
 //!     weights      n_classes × i8, weight = q · weight_scale of the class
 //! ```
 //!
-//! Nothing may follow the last row. 8-bit weights cost no measurable accuracy on the
+//! Version 1 is the same without `char_weighting`: its models weigh n-grams per document, and
+//! are still read. Nothing may follow the last row. 8-bit weights cost no measurable accuracy on the
 //! evaluation sets (see `model/README.md`) and keep a four-class model about one byte per
 //! class per bucket.
 
-use crate::features::FeatureConfig;
+use crate::features::{CharWeighting, FeatureConfig};
 use crate::{Error, Model, Parts};
 
 const MAGIC: &[u8; 8] = b"TEXTCAT\0";
-const VERSION: u16 = 1;
+const VERSION: u16 = 2;
 
 pub(crate) fn idf_range(idf: &[f32]) -> (f32, f32) {
     let min = idf.iter().copied().fold(f32::INFINITY, f32::min);
@@ -85,6 +87,10 @@ pub(crate) fn to_bytes(model: &Model) -> Vec<u8> {
         features.word_ngrams,
         features.char_ngram_min,
         features.char_ngram_max,
+        match features.char_weighting {
+            CharWeighting::Document => 0,
+            CharWeighting::Word => 1,
+        },
     ]);
     for value in [model.temperature, model.default_idf, range.0, range.1] {
         out.extend_from_slice(&value.to_le_bytes());
@@ -201,7 +207,7 @@ pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Model, Error> {
         return Err(Error::NotAModel);
     }
     let version = reader.u16()?;
-    if version != VERSION {
+    if !(1..=VERSION).contains(&version) {
         return Err(Error::UnsupportedVersion {
             found: version,
             supported: VERSION,
@@ -213,6 +219,19 @@ pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Model, Error> {
         word_ngrams: reader.u8()?,
         char_ngram_min: reader.u8()?,
         char_ngram_max: reader.u8()?,
+        char_weighting: match version {
+            1 => CharWeighting::Document,
+            _ => match reader.u8()? {
+                0 => CharWeighting::Document,
+                1 => CharWeighting::Word,
+                _ => {
+                    return Err(Error::Invalid {
+                        offset: reader.position - 1,
+                        reason: "unknown character n-gram weighting",
+                    });
+                }
+            },
+        },
     };
     if !features.is_valid() {
         return Err(Error::Invalid {

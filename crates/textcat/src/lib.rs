@@ -1,15 +1,18 @@
 //! A small trainable linear text classifier, used by copydesk for news topics.
 //!
 //! - Features: lower-cased Unicode words, word pairs and character 3–4-grams of `<word>`,
-//!   hashed into `2^20` buckets (see [`FeatureConfig`]); `(1 + ln count) · idf` weights, each
-//!   feature family L2-normalised.
+//!   hashed into `2^20` buckets (see [`FeatureConfig`]); `(1 + ln count) · idf` weights, the
+//!   count of a character n-gram being that of its word ([`CharWeighting`]), each feature
+//!   family normalised.
 //! - Classifier: one linear SVM per class (one-vs-rest, squared hinge, dual coordinate descent)
 //!   on NBSVM-scaled features (Wang & Manning 2012), turned into a distribution by a softmax
 //!   whose temperature is fitted on a held-out tenth of the training set.
 //! - Model file: compact binary with 8-bit weights, described in [`format`](mod@crate::format).
 //!
 //! Prediction allocates only the returned distribution: tokens are hashed on the fly and the
-//! per-document buffers are reused (one set per thread).
+//! per-document buffers are reused (one set per thread). Each thread keeps, per word it has
+//! seen, the word's character n-grams' share of the class scores, so a known word costs one
+//! look-up rather than one per n-gram.
 //!
 //! ```
 //! let model = textcat::Model::default_model();
@@ -26,7 +29,7 @@ pub mod format;
 pub mod rng;
 mod train;
 
-pub use features::FeatureConfig;
+pub use features::{CharWeighting, FeatureConfig};
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum Error {
@@ -81,6 +84,8 @@ impl Default for TrainConfig {
 /// A trained classifier. `Send + Sync`: predict from any number of threads.
 #[derive(Clone)]
 pub struct Model {
+    /// See [`next_model_id`]; a clone has the same weights and keeps it.
+    id: u64,
     features: FeatureConfig,
     labels: Vec<String>,
     temperature: f32,
@@ -96,6 +101,18 @@ pub struct Model {
 }
 
 const NO_ROW: u32 = u32::MAX;
+
+/// Models with up to this many classes score character n-grams through the per-thread memo
+/// of word shares (with [`CharWeighting::Word`]); others count them per document.
+const MAX_CLASSES_BY_WORD: usize = 16;
+
+/// Identifies a model's weights for the per-thread memo of word shares: each model built or
+/// re-quantised takes the next number.
+static NEXT_MODEL_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_model_id() -> u64 {
+    NEXT_MODEL_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 /// The model's rows laid out for prediction, where every one of an article's few thousand
 /// features is looked up at a random bucket, mostly in a cold cache (the analysis runs between
@@ -277,7 +294,23 @@ impl Model {
                 // Only reachable if `idf` lookups re-entered prediction; they do not.
                 return;
             };
-            features::count_features(&self.features, parts, &mut scratch);
+            let by_word = self.features.char_weighting == CharWeighting::Word;
+            let mut char_sums = [0.0f64; MAX_CLASSES_BY_WORD];
+            let mut char_sum_squares = 0.0;
+            if by_word && self.labels.len() <= MAX_CLASSES_BY_WORD {
+                features::count_words(&self.features, parts, &mut scratch);
+                char_sum_squares = features::word_char_scores(
+                    &self.features,
+                    self.id,
+                    &mut scratch,
+                    &mut char_sums[..self.labels.len()],
+                    |buckets, share| self.char_share(buckets, share),
+                );
+                scratch.chars_scored_by_word = char_sum_squares > 0.0;
+            } else {
+                features::count_features(&self.features, parts, &mut scratch);
+                scratch.chars_scored_by_word = false;
+            }
             features::weigh(
                 &mut scratch,
                 |bucket| self.index.row(bucket).map_or(NO_ROW, |row| row as u32),
@@ -296,8 +329,39 @@ impl Model {
                     }
                 }
             }
+            if char_sum_squares > 0.0 {
+                let group_scale = if scratch.words.is_empty() {
+                    1.0
+                } else {
+                    std::f64::consts::FRAC_1_SQRT_2
+                };
+                let scale = group_scale / char_sum_squares.sqrt();
+                for (score, &sum) in probabilities.iter_mut().zip(&char_sums) {
+                    *score += sum * scale;
+                }
+            }
         });
         softmax(probabilities, f64::from(self.temperature));
+    }
+
+    /// A word's share of the class scores under [`CharWeighting::Word`], from the buckets of
+    /// its character n-grams: `Σ idf²` into `share[0]`, then per class `Σ idf · weight`.
+    fn char_share(&self, buckets: &[u32], share: &mut [f32]) {
+        let Some((squares, classes)) = share.split_first_mut() else {
+            return;
+        };
+        for &bucket in buckets {
+            match self.index.row(bucket) {
+                Some(row) => {
+                    let idf = self.index.idf(row);
+                    *squares += idf * idf;
+                    for (class, &weight) in classes.iter_mut().zip(self.index.weights(row)) {
+                        *class += idf * weight;
+                    }
+                }
+                None => *squares += self.default_idf * self.default_idf,
+            }
+        }
     }
 
     fn predict_parts(&self, parts: &[&str]) -> Vec<(String, f64)> {
@@ -348,6 +412,7 @@ impl Model {
         } = parts;
         let index = Index::new(features.n_buckets(), labels.len(), &buckets, &idf, &weights);
         Model {
+            id: next_model_id(),
             features,
             labels,
             temperature,
@@ -374,6 +439,7 @@ impl Model {
                 *weight = f32::from(format::quantise_weight(*weight, scale)) * scale;
             }
         }
+        self.id = next_model_id();
         self.index = Index::new(
             self.features.n_buckets(),
             n_classes,

@@ -113,7 +113,7 @@ fn bad_bytes_are_errors() {
         Model::from_bytes(&wrong_version).err(),
         Some(Error::UnsupportedVersion {
             found: 9,
-            supported: 1
+            supported: 2
         })
     );
     assert!(Model::from_bytes(&bytes[..bytes.len() - 1]).is_err());
@@ -198,4 +198,133 @@ fn default_model_reads_bbc_sport_as_sports() {
         "{n_sports} of {} read as sports",
         texts.len()
     );
+}
+
+/// The class scores of `text` from its whole feature vector, as training sees documents:
+/// every character n-gram counted, weighed and looked up one by one.
+fn probabilities_by_vector(model: &Model, text: &str) -> Vec<f64> {
+    let mut scratch = features::Scratch::default();
+    features::count_features(&model.features, &[text], &mut scratch);
+    features::weigh(
+        &mut scratch,
+        |bucket| model.index.row(bucket).map_or(NO_ROW, |row| row as u32),
+        |row| match row {
+            NO_ROW => model.default_idf,
+            row => model.index.idf(row as usize),
+        },
+    );
+    let mut scores: Vec<f64> = model.bias.iter().map(|&b| f64::from(b)).collect();
+    for &(row, value) in &scratch.vector {
+        if row != NO_ROW {
+            for (score, &weight) in scores.iter_mut().zip(model.index.weights(row as usize)) {
+                *score += f64::from(value * weight);
+            }
+        }
+    }
+    softmax(&mut scores, f64::from(model.temperature));
+    scores
+}
+
+fn sample_texts() -> Vec<String> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/wikinews");
+    let mut paths: Vec<_> = std::fs::read_dir(&folder)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok())
+                .map(|entry| entry.path())
+        })
+        .map(Iterator::collect)
+        .unwrap_or_else(|_| Vec::new());
+    paths.retain(|path| path.extension().is_some_and(|ext| ext == "txt"));
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect()
+}
+
+#[test]
+fn scores_by_word_are_those_of_the_whole_vector() {
+    let model = Model::default_model();
+    assert_eq!(model.features.char_weighting, CharWeighting::Word);
+    let texts = sample_texts();
+    assert!(texts.len() > 100, "sample articles missing");
+    // One thread's memo for all texts (it fills, evicts and serves repeated words), against
+    // every feature counted afresh; then the texts again, now served from the memo.
+    for round in 0..2 {
+        for text in &texts {
+            let mut by_word = Vec::new();
+            model.probabilities_into(&[text], &mut by_word);
+            let by_vector = probabilities_by_vector(model, text);
+            for (a, b) in by_word.iter().zip(&by_vector) {
+                assert!(
+                    (a - b).abs() < 1e-4,
+                    "round {round}: {by_word:?} against {by_vector:?}"
+                );
+            }
+        }
+    }
+    let mut empty = Vec::new();
+    model.probabilities_into(&[""], &mut empty);
+    assert_eq!(empty, probabilities_by_vector(model, ""));
+}
+
+#[test]
+fn the_memo_of_word_shares_is_per_model() {
+    let corpus = tiny_corpus();
+    let sport = Model::train(&corpus, &small_config());
+    let swapped: Vec<(String, String)> = corpus
+        .iter()
+        .map(|(text, label)| {
+            let other = if label == "sport" {
+                "business"
+            } else {
+                "sport"
+            };
+            (text.clone(), other.to_string())
+        })
+        .collect();
+    let business = Model::train(&swapped, &small_config());
+    let text = "The striker scored twice as the home team won";
+    // The same words on this thread under two models: each gets its own shares.
+    let first = sport.predict(text);
+    let second = business.predict(text);
+    assert_eq!(first[0].0, "sport");
+    assert_eq!(second[0].0, "business");
+    assert_eq!(sport.predict(text), first);
+}
+
+#[test]
+fn a_model_of_format_version_1_counts_ngrams_per_document() {
+    let config = TrainConfig {
+        features: FeatureConfig {
+            char_weighting: CharWeighting::Document,
+            ..small_config().features
+        },
+        ..small_config()
+    };
+    let model = Model::train(&tiny_corpus(), &config);
+    let bytes = model.to_bytes();
+    // Version 1 is version 2 without the weighting byte (after the four feature settings).
+    let mut version_1 = bytes.clone();
+    version_1[8] = 1;
+    version_1.remove(8 + 2 + 4);
+    let decoded = Model::from_bytes(&version_1).expect("a version 1 model decodes");
+    assert_eq!(decoded.features.char_weighting, CharWeighting::Document);
+    assert_eq!(decoded.to_bytes(), bytes);
+    for text in [
+        "The striker scored as shares fell",
+        "shares shares fell fell fell",
+    ] {
+        assert_eq!(decoded.predict(text), model.predict(text));
+        let mut direct = Vec::new();
+        decoded.probabilities_into(&[text], &mut direct);
+        assert_eq!(direct, probabilities_by_vector(&decoded, text));
+    }
+    let mut unknown = bytes.clone();
+    unknown[8 + 2 + 4] = 7;
+    assert!(matches!(
+        Model::from_bytes(&unknown),
+        Err(Error::Invalid { reason, .. }) if reason.contains("weighting")
+    ));
 }

@@ -90,6 +90,7 @@ pub(crate) fn train(examples: &[(String, String)], config: &TrainConfig) -> Mode
     let mut scratch = Scratch::default();
     let mut word_counts = Csr::new();
     let mut char_counts = Csr::new();
+    let mut char_squares = Csr::new();
     let mut document_frequency = vec![0u32; features.n_buckets()];
     for (text, _) in examples {
         features::count_features(&features, &[text.as_str()], &mut scratch);
@@ -98,6 +99,7 @@ pub(crate) fn train(examples: &[(String, String)], config: &TrainConfig) -> Mode
         }
         word_counts.push_row(scratch.words.entries.iter().copied());
         char_counts.push_row(scratch.chars.entries.iter().copied());
+        char_squares.push_row(scratch.chars_squared.entries.iter().copied());
     }
 
     let n_documents = examples.len() as f32;
@@ -125,6 +127,7 @@ pub(crate) fn train(examples: &[(String, String)], config: &TrainConfig) -> Mode
     for example_idx in 0..examples.len() {
         scratch.words.clear();
         scratch.chars.clear();
+        scratch.chars_squared.clear();
         let (indices, values) = word_counts.row(example_idx);
         for (&bucket, &count) in indices.iter().zip(values) {
             scratch.words.add(bucket, count);
@@ -132,6 +135,10 @@ pub(crate) fn train(examples: &[(String, String)], config: &TrainConfig) -> Mode
         let (indices, values) = char_counts.row(example_idx);
         for (&bucket, &count) in indices.iter().zip(values) {
             scratch.chars.add(bucket, count);
+        }
+        let (indices, values) = char_squares.row(example_idx);
+        for (&bucket, &squared) in indices.iter().zip(values) {
+            scratch.chars_squared.add(bucket, squared);
         }
         features::weigh(&mut scratch, |bucket| bucket, idf_of);
         // Rare buckets count towards the length, as unknown buckets do at prediction time, but
@@ -143,6 +150,7 @@ pub(crate) fn train(examples: &[(String, String)], config: &TrainConfig) -> Mode
     }
     drop(word_counts);
     drop(char_counts);
+    drop(char_squares);
 
     let (temperature, calibration_fit) =
         calibrated_temperature(&vectors, &classes, labels.len(), n_dims, config);

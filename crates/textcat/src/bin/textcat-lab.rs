@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
-use textcat::{FeatureConfig, Model, TrainConfig};
+use textcat::{CharWeighting, FeatureConfig, Model, TrainConfig};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 /// `(text, label)` pairs.
@@ -117,6 +117,10 @@ struct HyperArgs {
     char_min: Option<u8>,
     #[arg(long)]
     char_max: Option<u8>,
+    /// How character n-grams are weighed: `word` (each word's n-grams by the word's count,
+    /// the default) or `document` (each n-gram by its count in the document).
+    #[arg(long)]
+    char_weighting: Option<String>,
     /// SVM cost.
     #[arg(long)]
     c: Option<f32>,
@@ -135,6 +139,15 @@ impl HyperArgs {
             word_ngrams: self.word_ngrams.unwrap_or(defaults.features.word_ngrams),
             char_ngram_min: self.char_min.unwrap_or(defaults.features.char_ngram_min),
             char_ngram_max: self.char_max.unwrap_or(defaults.features.char_ngram_max),
+            char_weighting: match self.char_weighting.as_deref() {
+                Some("document") => CharWeighting::Document,
+                Some("word") => CharWeighting::Word,
+                None => defaults.features.char_weighting,
+                Some(other) => {
+                    eprintln!("textcat-lab: --char-weighting {other}: expected word or document");
+                    std::process::exit(2);
+                }
+            },
         };
         TrainConfig {
             features,
