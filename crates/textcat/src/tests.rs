@@ -328,3 +328,26 @@ fn a_model_of_format_version_1_counts_ngrams_per_document() {
         Err(Error::Invalid { reason, .. }) if reason.contains("weighting")
     ));
 }
+
+#[test]
+fn a_model_with_more_classes_than_the_memo_holds_counts_per_document() {
+    // One class per example: more classes than `MAX_CLASSES_BY_WORD`.
+    let texts = tiny_corpus();
+    let corpus: Vec<(String, String)> = (0..MAX_CLASSES_BY_WORD + 4)
+        .map(|idx| {
+            let (text, _) = &texts[idx % texts.len()];
+            (format!("{text} {idx}"), format!("class-{idx:02}"))
+        })
+        .collect();
+    let model = Model::train(&corpus, &small_config());
+    assert!(model.labels().len() > MAX_CLASSES_BY_WORD);
+    for text in [
+        "The striker scored as shares fell",
+        "shares shares fell fell fell",
+        "",
+    ] {
+        let mut direct = Vec::new();
+        model.probabilities_into(&[text], &mut direct);
+        assert_eq!(direct, probabilities_by_vector(&model, text));
+    }
+}
