@@ -781,7 +781,7 @@ fn is_personal_honorific(word: &str) -> bool {
 
 /// A cardinal number written as a word, capitalised as at the start of a sentence ("Nine",
 /// "Fifty", "Hundreds").
-fn is_number_word(word: &str) -> bool {
+pub(crate) fn is_number_word(word: &str) -> bool {
     matches!(
         word,
         "One"
@@ -818,6 +818,15 @@ fn is_number_word(word: &str) -> bool {
             | "Million"
             | "Millions"
     )
+}
+
+/// [`is_number_word`] for the word written in lowercase ("nine", "fifty").
+pub(crate) fn is_lowercase_number_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(|first| {
+        first.is_ascii_lowercase()
+            && is_number_word(&format!("{}{}", first.to_ascii_uppercase(), chars.as_str()))
+    })
 }
 
 /// A token of quotation marks ("``", "“").

@@ -274,6 +274,23 @@ const NOT_SOURCE_HEADS: &[&str] = &[
     "following",
 ];
 
+/// Whether the words from token `next`, after a number written as a word, make it a share:
+/// more number words, then "percent", "per cent" or "in" and a number ("nine percent", "in
+/// 10").
+fn share_after_number(para: &Para, next: usize) -> Option<()> {
+    let mut tok_idx = next;
+    while crate::entities::is_lowercase_number_word(para.lower(tok_idx)) {
+        tok_idx += 1;
+    }
+    let word = para.lower(tok_idx);
+    let after = para.lower(tok_idx + 1);
+    let share = matches!(word, "percent" | "per" | "%")
+        || word == "in"
+            && (after.bytes().all(|b| b.is_ascii_digit()) && !after.is_empty()
+                || crate::entities::is_lowercase_number_word(after));
+    share.then_some(())
+}
+
 /// A common-noun phrase ending at token `last` (inclusive) that can be a source: a determiner
 /// and up to five words, "of" allowed ("one of those advisers"), or a bare plural
 /// ("officials", "Republicans") opening its clause.
@@ -834,6 +851,24 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
             } else {
                 EntityKind::Person
             };
+            // A number opening the subject names nobody ("Seventeen rockets struck …"); a
+            // share of people is the source ("Fifty percent of Europeans said", "Six in 10
+            // say"): then the phrase takes in the few words up to the cue or the first mark. (A
+            // channel so named speaks as an organisation: "Five said it had received".)
+            if kind == EntityKind::Person
+                && last == first + 1
+                && crate::entities::is_number_word(&name)
+            {
+                share_after_number(para, last)?;
+                let phrase_end = (last..para.sentence_end(first).min(last + 6))
+                    .find(|&tok_idx| !para.toks[tok_idx].word || para.cue(tok_idx).is_some())
+                    .map_or(end, |stop| para.toks[stop - 1].end);
+                return Some(Who {
+                    entity: None,
+                    span: span_of(start, phrase_end),
+                    how: "phrase",
+                });
+            }
             let span = span_of(start, end);
             let entity = doc.entity_for_name(&name, span, kind);
             Some(Who {

@@ -446,6 +446,46 @@ fn groups_and_titles_make_no_entities() {
 }
 
 #[test]
+fn a_number_is_nobody_and_a_share_of_people_is_a_source() {
+    let mut article = article_of(&[
+        "Fifty percent of Europeans said the size of a phone mattered most.",
+        "Six in 10 say he is at least somewhat decisive.",
+        "Seventeen rockets struck near the base, said Mr Jones.",
+        "Eighty firms have switched on software to stop attacks automatically.",
+        "Five said it had received 100 complaints.",
+    ]);
+    find_quotes(&mut article);
+    let people: Vec<(&str, article::EntityKind)> = article
+        .entities
+        .iter()
+        .map(|entity| (entity.name.as_str(), entity.kind))
+        .collect();
+    // A channel so named speaks as an organisation.
+    assert_eq!(
+        people,
+        [
+            ("Jones", article::EntityKind::Person),
+            ("Five", article::EntityKind::Organization)
+        ]
+    );
+    let sources: Vec<&str> = article
+        .quotes
+        .iter()
+        .filter_map(|quote| Some(quote.source.as_ref()?.text.as_str()))
+        .collect();
+    assert_eq!(sources, ["Fifty percent of Europeans", "Six in 10"]);
+    // No quote of the firms' software: "Eighty" cannot hold a stance.
+    assert!(
+        article
+            .quotes
+            .iter()
+            .all(|quote| !quote.text.contains("automatically")),
+        "{:?}",
+        article.quotes
+    );
+}
+
+#[test]
 fn a_title_alone_is_its_holder_or_nobody_and_a_name_after_an_honorific_is_a_name() {
     let mut article = article_of(&[
         "Cardinal Cormac Murphy-O'Connor spoke of the war.",
