@@ -216,6 +216,17 @@ struct DistinctWords {
 }
 
 impl DistinctWords {
+    /// Each distinct word, in order of first occurrence: its text, count and hash.
+    fn iter(&self) -> impl Iterator<Item = (&str, u32, u64)> {
+        let starts = std::iter::once(0).chain(self.words.iter().map(|&(end, _, _)| end));
+        self.words
+            .iter()
+            .zip(starts)
+            .map(|(&(end, count, hash), start)| {
+                (self.text.get(start..end).unwrap_or_default(), count, hash)
+            })
+    }
+
     fn clear(&mut self) {
         self.words.clear();
         self.text.clear();
@@ -316,15 +327,12 @@ fn count_chars(config: &FeatureConfig, scratch: &mut Scratch) {
     }
     grams.prepare(config);
     let by_word = config.char_weighting == CharWeighting::Word;
-    let mut start = 0;
-    for &(end, count, hash) in &distinct.words {
+    for (text, count, hash) in distinct.iter() {
         let count = if by_word {
             word_weight(count)
         } else {
             count as f32
         };
-        let text = distinct.text.get(start..end).unwrap_or_default();
-        start = end;
         let buckets = match grams.get(hash) {
             Some(buckets) => buckets,
             None => {
@@ -476,10 +484,7 @@ pub(crate) fn word_char_scores(
     scores.prepare(model, sums.len());
     let stride = scores.stride;
     let mut sum_squares = 0.0f64;
-    let mut start = 0;
-    for &(end, count, hash) in &distinct.words {
-        let text = distinct.text.get(start..end).unwrap_or_default();
-        start = end;
+    for (text, count, hash) in distinct.iter() {
         let slot = hash as usize & (SCORE_SLOTS - 1);
         let Some(values) = scores.values.get_mut(slot * stride..(slot + 1) * stride) else {
             continue;
@@ -610,25 +615,7 @@ mod tests {
     use unicode_segmentation::UnicodeSegmentation;
 
     use super::{FeatureConfig, MEMO_SLOTS, Scratch, count_features};
-
-    fn sample_texts() -> Vec<String> {
-        let folder =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/wikinews");
-        let mut paths: Vec<_> = std::fs::read_dir(&folder)
-            .map(|entries| {
-                entries
-                    .filter_map(|entry| entry.ok())
-                    .map(|entry| entry.path())
-            })
-            .map(Iterator::collect)
-            .unwrap_or_else(|_| Vec::new());
-        paths.retain(|path| path.extension().is_some_and(|ext| ext == "txt"));
-        paths.sort();
-        paths
-            .iter()
-            .filter_map(|path| std::fs::read_to_string(path).ok())
-            .collect()
-    }
+    use crate::tests::sample_texts;
 
     #[test]
     fn memoised_ngrams_count_as_freshly_hashed_ones() {

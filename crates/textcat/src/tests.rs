@@ -225,7 +225,8 @@ fn probabilities_by_vector(model: &Model, text: &str) -> Vec<f64> {
     scores
 }
 
-fn sample_texts() -> Vec<String> {
+/// The bundled Wikinews sample articles.
+pub(crate) fn sample_texts() -> Vec<String> {
     let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/wikinews");
     let mut paths: Vec<_> = std::fs::read_dir(&folder)
         .map(|entries| {
