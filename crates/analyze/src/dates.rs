@@ -353,17 +353,26 @@ fn number_of(word: &str) -> Option<i32> {
     None
 }
 
-/// `word` in ASCII lowercase, written into `buf`; "" when it is longer than `buf` or not
-/// ASCII (no date word is). Saves an allocation per token.
-fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 16]) -> &'b str {
+/// The bytes of `word` in ASCII lowercase, written into `buf`; empty when it is longer than
+/// `buf` or not ASCII (no date word is). Saves an allocation per token, and the words are
+/// matched as bytes, so that no check that they are UTF-8 runs on every token.
+fn ascii_lower<'b>(word: &str, buf: &'b mut [u8; 16]) -> &'b [u8] {
     let bytes = word.as_bytes();
     if bytes.len() > buf.len() || !word.is_ascii() {
-        return "";
+        return &[];
     }
     let out = &mut buf[..bytes.len()];
     out.copy_from_slice(bytes);
     out.make_ascii_lowercase();
-    std::str::from_utf8(out).unwrap_or("")
+    out
+}
+
+/// `word` without the `s`es it ends with ("days" → "day").
+fn without_final_s(mut word: &[u8]) -> &[u8] {
+    while let Some(rest) = word.strip_suffix(b"s") {
+        word = rest;
+    }
+    word
 }
 
 /// The latest date on or before `date` falling on `weekday`.
@@ -639,17 +648,17 @@ impl Scanner<'_> {
         let reference = self.reference?;
         let end = unit_idx + 2;
         let _ = start;
-        let value = match unit.trim_end_matches('s') {
-            "day" => Value::Day(add_days(reference, -count)?),
-            "week" => {
+        let value = match without_final_s(unit) {
+            b"day" => Value::Day(add_days(reference, -count)?),
+            b"week" => {
                 let (monday, sunday) = week_of(add_days(reference, -7 * count)?)?;
                 Value::Range(monday, sunday)
             }
-            "month" => {
+            b"month" => {
                 let (year, month) = add_months(reference.year(), reference.month(), -count)?;
                 Value::Month(year, month)
             }
-            "year" => Value::Year(reference.year().checked_sub(i16::try_from(count).ok()?)?),
+            b"year" => Value::Year(reference.year().checked_sub(i16::try_from(count).ok()?)?),
             _ => return None,
         };
         Some((end, value, "relative"))
@@ -666,41 +675,41 @@ impl Scanner<'_> {
             Some((end, Value::Day(add_days(reference, offset)?), "relative"))
         };
         match lower {
-            "today" | "tonight" => return day(0, start + 1),
-            "yesterday" => return day(-1, start + 1),
-            "tomorrow" => return day(1, start + 1),
-            "the"
+            b"today" | b"tonight" => return day(0, start + 1),
+            b"yesterday" => return day(-1, start + 1),
+            b"tomorrow" => return day(1, start + 1),
+            b"the"
                 if self.is(start + 1, "day")
                     && self.is(start + 2, "before")
                     && self.is(start + 3, "yesterday") =>
             {
                 return day(-2, start + 4);
             }
-            "the"
+            b"the"
                 if self.is(start + 1, "day")
                     && self.is(start + 2, "after")
                     && self.is(start + 3, "tomorrow") =>
             {
                 return day(2, start + 4);
             }
-            "a" | "an" | "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight"
-            | "nine" | "ten" | "eleven" | "twelve" => {
+            b"a" | b"an" | b"one" | b"two" | b"three" | b"four" | b"five" | b"six" | b"seven"
+            | b"eight" | b"nine" | b"ten" | b"eleven" | b"twelve" => {
                 let count = number_of(word)?;
                 if self.is(start + 1, "few") {
                     return self.ago_with(start, 3, start + 2);
                 }
                 return self.ago_with(start, count, start + 1);
             }
-            "earlier" | "later" if self.is(start + 1, "this") => {
+            b"earlier" | b"later" if self.is(start + 1, "this") => {
                 let (end, value, resolution) = self.relative(start + 1)?;
                 return Some((end, value, resolution));
             }
             _ => {}
         }
         let offset = match lower {
-            "last" | "past" => -1,
-            "this" => 0,
-            "next" | "coming" => 1,
+            b"last" | b"past" => -1,
+            b"this" => 0,
+            b"next" | b"coming" => 1,
             _ => return None,
         };
         let unit = self.word(start + 1)?;
@@ -712,7 +721,7 @@ impl Scanner<'_> {
             };
             return Some((start + 2, Value::Day(date), "relative"));
         }
-        if lower == "last" && self.is(start + 1, "night") {
+        if lower == b"last" && self.is(start + 1, "night") {
             return day(-1, start + 2);
         }
         if let Some(month) = month_of(unit).filter(|_| unit.len() >= 3 && !unit.ends_with('.')) {
@@ -726,20 +735,20 @@ impl Scanner<'_> {
         }
         let mut unit_buf = [0u8; 16];
         let value = match ascii_lower(unit, &mut unit_buf) {
-            "week" => {
+            b"week" => {
                 let (monday, sunday) = week_of(add_days(reference, 7 * offset)?)?;
                 Value::Range(monday, sunday)
             }
-            "weekend" => {
+            b"weekend" => {
                 let (monday, _) = week_of(add_days(reference, 7 * offset)?)?;
                 Value::Range(add_days(monday, 5)?, add_days(monday, 6)?)
             }
-            "month" => {
+            b"month" => {
                 let (year, month) = add_months(reference.year(), reference.month(), offset)?;
                 Value::Month(year, month)
             }
-            "year" => Value::Year(reference.year().checked_add(i16::try_from(offset).ok()?)?),
-            "morning" | "afternoon" | "evening" if offset == 0 => Value::Day(reference),
+            b"year" => Value::Year(reference.year().checked_add(i16::try_from(offset).ok()?)?),
+            b"morning" | b"afternoon" | b"evening" if offset == 0 => Value::Day(reference),
             _ => return None,
         };
         Some((start + 2, value, "relative"))
