@@ -128,7 +128,7 @@ impl Latin {
     /// are undefined there), or when no Latin-script language is allowed; the caller then
     /// asks whatlang.
     pub(crate) fn detect(&self, text: &str) -> Option<whatlang::Info> {
-        if whatlang::detect_script(text) != Some(whatlang::Script::Latin) {
+        if !is_latin_script(text) {
             return None;
         }
         let text = text.to_lowercase();
@@ -317,6 +317,17 @@ fn text_trigrams(text: &str) -> Vec<u64> {
         .collect()
 }
 
+/// Whether whatlang's script detection finds `text` to be Latin. It counts the characters of
+/// each script, leaving out its stop characters, and takes the most frequent: in ASCII text
+/// the only characters it counts are the letters, all Latin, so that text is Latin exactly when
+/// it has a letter. Other text is asked of whatlang.
+fn is_latin_script(text: &str) -> bool {
+    if text.is_ascii() {
+        return text.bytes().any(|byte| byte.is_ascii_alphabetic());
+    }
+    whatlang::detect_script(text) == Some(whatlang::Script::Latin)
+}
+
 /// A trigram as one number, 21 bits per character: numbers compare as the trigrams do.
 fn key((c1, c2, c3): Trigram) -> u64 {
     (u64::from(c1) << 42) | (u64::from(c2) << 21) | u64::from(c3)
@@ -374,6 +385,39 @@ mod tests {
 
     fn latin() -> Latin {
         Latin::new(None).unwrap_or_else(|| panic!("the embedded tables do not match whatlang"))
+    }
+
+    #[test]
+    fn the_script_is_whatlangs() {
+        // Every ASCII character alone and after a letter, and texts of other scripts.
+        let mut texts: Vec<String> = (0u8..128)
+            .flat_map(|byte| {
+                let character = char::from(byte);
+                [
+                    character.to_string(),
+                    format!("a{character}"),
+                    format!("{character}1 !"),
+                ]
+            })
+            .collect();
+        texts.extend(
+            [
+                "",
+                "  12, 34!",
+                "Hello, world",
+                "Привет, мир",
+                "Hello мир мир",
+                "日本語 text",
+            ]
+            .map(str::to_string),
+        );
+        for text in &texts {
+            assert_eq!(
+                super::is_latin_script(text),
+                whatlang::detect_script(text) == Some(whatlang::Script::Latin),
+                "on {text:?}"
+            );
+        }
     }
 
     #[test]
