@@ -230,6 +230,39 @@ const NOT_A_NAME_ALONE: &[&str] = &[
     "Sens",
     "Reps",
     "Week",
+    // Pronouns, conjunctions and adverbs that open sentences ("Neither will appear",
+    // "Anybody who says", "Unless further rivals quit"): no given name or surname among them.
+    "Anybody",
+    "Anyone",
+    "Anything",
+    "Everybody",
+    "Everyone",
+    "Everything",
+    "Nobody",
+    "Somebody",
+    "Someone",
+    "Something",
+    "Somewhere",
+    "Whatever",
+    "Whenever",
+    "Wherever",
+    "Whoever",
+    "Neither",
+    "Either",
+    "Nor",
+    "Unless",
+    "Until",
+    "Among",
+    "Between",
+    "Than",
+    "Ever",
+    "Never",
+    "Less",
+    "Few",
+    "Others",
+    "Should",
+    "Doing",
+    "Being",
 ];
 
 /// Religious and ethnic groups, which the tagger takes for people or organisations ("bar
@@ -1474,6 +1507,11 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     if opens_sentence(tokens, range.start) {
         let lower = word.to_lowercase();
         if lower != *word && tokens.lowercase_words().contains(lower.as_str()) {
+            return true;
+        }
+        // An adverb opening its sentence ("Generally, …", "Historically when …"); names
+        // that end so are short ("Sally", "McNally").
+        if word.len() >= 8 && lower.ends_with("ally") {
             return true;
         }
     }

@@ -489,6 +489,13 @@ mod tests {
             "Clinton said on ABC's \"This Week\" on Sunday that she would win.",
             "He is ahead of his rivals, particularly Sens. Ted Cruz and Marco Rubio.",
             "Committee Chairman Trey Gowdy (R-S.C.) sent a letter to Comey.",
+            // Pronouns, conjunctions and adverbs opening sentences (BBC, PolNeAR, samples).
+            "It had been expected. Neither will appear in either debate on Tuesday.",
+            "Anybody who says he doesn't deserve it is jealous, said Robbie Williams.",
+            "The race goes on. Unless further rivals quit, he cannot be stopped.",
+            "((Perttu Ahola))  Historically when making most of my development contribution in \
+             Minetest, or currently?",
+            "''Personally, I would rather see him making an impact at local level first.",
         ];
         for text in texts {
             let names = typed_names(&[text]);
@@ -501,6 +508,11 @@ mod tests {
                 "Oh",
                 "Week",
                 "Sens",
+                "Neither",
+                "Anybody",
+                "Unless",
+                "Historically",
+                "Personally",
                 "R-S.C",
             ] {
                 assert!(
