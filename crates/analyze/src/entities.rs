@@ -812,54 +812,55 @@ fn is_personal_honorific(word: &str) -> bool {
         )
 }
 
-/// A cardinal number written as a word, capitalised as at the start of a sentence ("Nine",
+/// Cardinal numbers written as words, capitalised as at the start of a sentence ("Nine",
 /// "Fifty", "Hundreds").
+const NUMBER_WORDS: &[&str] = &[
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
+    "Twenty",
+    "Thirty",
+    "Forty",
+    "Fifty",
+    "Sixty",
+    "Seventy",
+    "Eighty",
+    "Ninety",
+    "Hundred",
+    "Hundreds",
+    "Thousand",
+    "Thousands",
+    "Million",
+    "Millions",
+];
+
+/// A word of [`NUMBER_WORDS`].
 pub(crate) fn is_number_word(word: &str) -> bool {
-    matches!(
-        word,
-        "One"
-            | "Two"
-            | "Three"
-            | "Four"
-            | "Five"
-            | "Six"
-            | "Seven"
-            | "Eight"
-            | "Nine"
-            | "Ten"
-            | "Eleven"
-            | "Twelve"
-            | "Thirteen"
-            | "Fourteen"
-            | "Fifteen"
-            | "Sixteen"
-            | "Seventeen"
-            | "Eighteen"
-            | "Nineteen"
-            | "Twenty"
-            | "Thirty"
-            | "Forty"
-            | "Fifty"
-            | "Sixty"
-            | "Seventy"
-            | "Eighty"
-            | "Ninety"
-            | "Hundred"
-            | "Hundreds"
-            | "Thousand"
-            | "Thousands"
-            | "Million"
-            | "Millions"
-    )
+    NUMBER_WORDS.contains(&word)
 }
 
-/// [`is_number_word`] for the word written in lowercase ("nine", "fifty").
+/// A word of [`NUMBER_WORDS`] written in lowercase ("nine", "fifty").
 pub(crate) fn is_lowercase_number_word(word: &str) -> bool {
-    let mut chars = word.chars();
-    chars.next().is_some_and(|first| {
-        first.is_ascii_lowercase()
-            && is_number_word(&format!("{}{}", first.to_ascii_uppercase(), chars.as_str()))
-    })
+    word.starts_with(|c: char| c.is_ascii_lowercase())
+        && NUMBER_WORDS
+            .iter()
+            .any(|number| number.eq_ignore_ascii_case(word))
 }
 
 /// A token of quotation marks ("``", "“").

@@ -1131,22 +1131,16 @@ mod tests {
         let connection = database(dir.path());
         assert_eq!(count(&connection, "PRAGMA user_version"), SCHEMA_VERSION);
         assert_eq!(contents(&connection), expected);
-        assert_eq!(
+        let guterres = |connection: &Connection| {
             rows(
-                &connection,
+                connection,
                 "SELECT a.id FROM articles_fts JOIN articles AS a
                  ON a.article_key = articles_fts.rowid
                  WHERE articles_fts MATCH 'Guterres' ORDER BY a.id",
                 &[],
-            ),
-            rows(
-                &database(exported.path()),
-                "SELECT a.id FROM articles_fts JOIN articles AS a
-                 ON a.article_key = articles_fts.rowid
-                 WHERE articles_fts MATCH 'Guterres' ORDER BY a.id",
-                &[],
-            ),
-        );
+            )
+        };
+        assert_eq!(guterres(&connection), guterres(&database(exported.path())));
         let indexes = count(
             &connection,
             "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL",

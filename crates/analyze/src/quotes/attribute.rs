@@ -277,18 +277,17 @@ const NOT_SOURCE_HEADS: &[&str] = &[
 /// Whether the words from token `next`, after a number written as a word, make it a share:
 /// more number words, then "percent", "per cent" or "in" and a number ("nine percent", "in
 /// 10").
-fn share_after_number(para: &Para, next: usize) -> Option<()> {
+fn share_after_number(para: &Para, next: usize) -> bool {
     let mut tok_idx = next;
     while crate::entities::is_lowercase_number_word(para.lower(tok_idx)) {
         tok_idx += 1;
     }
     let word = para.lower(tok_idx);
     let after = para.lower(tok_idx + 1);
-    let share = matches!(word, "percent" | "per" | "%")
+    matches!(word, "percent" | "per" | "%")
         || word == "in"
-            && (after.bytes().all(|b| b.is_ascii_digit()) && !after.is_empty()
-                || crate::entities::is_lowercase_number_word(after));
-    share.then_some(())
+            && (!after.is_empty() && after.bytes().all(|b| b.is_ascii_digit())
+                || crate::entities::is_lowercase_number_word(after))
 }
 
 /// A common-noun phrase ending at token `last` (inclusive) that can be a source: a determiner
@@ -859,7 +858,9 @@ fn resolve(doc: &mut Doc, paragraph: usize, candidate: Candidate) -> Option<Who>
                 && last == first + 1
                 && crate::entities::is_number_word(&name)
             {
-                share_after_number(para, last)?;
+                if !share_after_number(para, last) {
+                    return None;
+                }
                 let phrase_end = (last..para.sentence_end(first).min(last + 6))
                     .find(|&tok_idx| !para.toks[tok_idx].word || para.cue(tok_idx).is_some())
                     .map_or(end, |stop| para.toks[stop - 1].end);
