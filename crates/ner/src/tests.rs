@@ -164,22 +164,57 @@ fn corrupt_models_are_errors() {
         Err(crate::ModelError::Checksum)
     ));
 
-    // A valid checksum over a payload that is not a model.
-    let garbage = {
-        use std::io::Write;
-        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-        encoder
-            .write_all(&[17, 0, 0, 0, 1, 0, 0, 0, 1, 2, 3])
-            .unwrap();
-        encoder.finish().unwrap()
-    };
-    let mut forged = bytes[..8].to_vec();
-    forged.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&garbage).to_le_bytes());
-    forged.extend_from_slice(&garbage);
-    assert!(matches!(
-        Tagger::from_bytes(&forged),
-        Err(crate::ModelError::Truncated { .. })
-    ));
+    // A valid checksum over a payload that is not a model, in either compression.
+    let payload = [17, 0, 0, 0, 1, 0, 0, 0, 1, 2, 3];
+    for (magic, compressed) in [
+        (
+            &bytes[..8],
+            lz4_flex::block::compress_prepend_size(&payload),
+        ),
+        (b"CDNER02\n".as_slice(), zlib(&payload)),
+    ] {
+        assert!(matches!(
+            Tagger::from_bytes(&with_checksum(magic, &compressed)),
+            Err(crate::ModelError::Truncated { .. })
+        ));
+    }
+
+    // An LZ4 block that claims a payload of 4 GiB is refused before anything is allocated.
+    let mut huge = u32::MAX.to_le_bytes().to_vec();
+    huge.extend_from_slice(&[0; 16]);
+    let refused = Tagger::from_bytes(&with_checksum(&bytes[..8], &huge));
+    assert!(
+        matches!(&refused, Err(crate::ModelError::Decompress(why)) if why.contains("more than a model can have")),
+        "{refused:?}"
+    );
+}
+
+/// A model file: `magic`, the checksum of `compressed`, then `compressed`.
+fn with_checksum(magic: &[u8], compressed: &[u8]) -> Vec<u8> {
+    let mut file = magic.to_vec();
+    file.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(compressed).to_le_bytes());
+    file.extend_from_slice(compressed);
+    file
+}
+
+fn zlib(payload: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(payload).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn version_2_models_are_read() {
+    // Version 2 is version 3's payload compressed with zlib instead of LZ4.
+    let bytes = crate::DEFAULT_MODEL_BYTES;
+    assert_eq!(&bytes[..8], b"CDNER03\n");
+    let payload = lz4_flex::block::decompress_size_prepended(&bytes[16..]).unwrap();
+    let version_2 = with_checksum(b"CDNER02\n", &zlib(&payload));
+    let tagger = Tagger::from_bytes(&version_2).unwrap();
+    assert_eq!(&tagger, Tagger::default_model());
+    // Written again, it is version 3.
+    assert!(tagger.to_bytes() == bytes);
 }
 
 const TINY_CORPUS: &str = "\
