@@ -7,9 +7,13 @@ use std::time::{Duration, SystemTime};
 use clap::{Args, Parser, Subcommand};
 use engine::{Config, RunOptions};
 
+mod alloc;
 mod plugins;
 mod schema;
 mod stream;
+
+#[global_allocator]
+static ALLOC: alloc::HugePageAlloc = alloc::HugePageAlloc;
 
 /// copydesk turns raw news articles into structured, classified, exportable records: headline,
 /// paragraphs, byline, dateline, credits, quotes with speakers, people, places, dates and
