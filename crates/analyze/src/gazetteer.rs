@@ -42,8 +42,9 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     /// Lowercased phrase (tokens joined by one space) → phrases.
     phrases: FastMap<String, Vec<Phrase>>,
-    /// Lowercased first tokens of multi-token phrases.
-    first_tokens: FastSet<String>,
+    /// The lowercased starts of the phrases of several tokens, without their last token
+    /// ("new", "new york" of "new york city"), tokens joined by one space.
+    prefixes: FastSet<String>,
     /// A bit per [`folded_hash`] of the ASCII first token of every phrase: a word whose
     /// bit is clear starts none, and most words of a text are turned away here without
     /// being lowercased or looked up.
@@ -133,16 +134,14 @@ impl Gazetteer {
                 }
                 tokens.clear();
                 text::tokenize(form, &mut tokens);
-                let key = tokens
+                let lowercase: Vec<String> = tokens
                     .iter()
                     .map(|range| form[range.clone()].to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                if let (true, Some(first)) = (tokens.len() > 1, tokens.first()) {
-                    gazetteer
-                        .first_tokens
-                        .insert(form[first.clone()].to_lowercase());
+                    .collect();
+                for n_tokens in 1..lowercase.len() {
+                    gazetteer.prefixes.insert(lowercase[..n_tokens].join(" "));
                 }
+                let key = lowercase.join(" ");
                 gazetteer.max_tokens = gazetteer.max_tokens.max(tokens.len());
                 gazetteer.phrases.entry(key).or_default().push(Phrase {
                     entry: entry_idx,
@@ -188,7 +187,7 @@ impl Gazetteer {
         }
         buf.clear();
         push_lowercase(buf, word);
-        self.first_tokens.contains(buf.as_str())
+        self.prefixes.contains(buf.as_str())
     }
 
     /// False when no phrase starts with the ASCII word `word`, in any case; true when one
@@ -205,22 +204,20 @@ impl Gazetteer {
         let first = tokens.first()?;
         buf.clear();
         push_lowercase(buf, first);
-        let max = if self.first_tokens.contains(buf.as_str()) {
-            self.max_tokens.min(tokens.len()).min(MAX_PHRASE_TOKENS)
-        } else {
-            1
-        };
         // Every candidate phrase is a prefix of the longest one: lowercase and join the
-        // tokens once, noting where each prefix ends, then look the prefixes up from the
-        // longest down.
+        // tokens while what is joined starts a longer phrase, noting where each prefix ends,
+        // then look the prefixes up from the longest down.
+        let max = self.max_tokens.min(tokens.len()).min(MAX_PHRASE_TOKENS);
         let mut ends = [0; MAX_PHRASE_TOKENS];
         ends[0] = buf.len();
-        for (idx, token) in tokens.iter().enumerate().take(max).skip(1) {
+        let mut joined = 1;
+        while joined < max && self.prefixes.contains(buf.as_str()) {
             buf.push(' ');
-            push_lowercase(buf, token);
-            ends[idx] = buf.len();
+            push_lowercase(buf, tokens[joined]);
+            ends[joined] = buf.len();
+            joined += 1;
         }
-        for n_tokens in (1..=max).rev() {
+        for n_tokens in (1..=joined).rev() {
             let Some(phrases) = buf
                 .get(..ends[n_tokens - 1])
                 .and_then(|key| self.phrases.get(key))
@@ -338,6 +335,69 @@ mod tests {
             n_passed * 5 < n_words,
             "{n_passed} of {n_words} words pass the filter"
         );
+    }
+
+    /// The longest match as found before the prefix set: every prefix up to the longest
+    /// phrase's length, looked up from the longest down.
+    fn every_prefix_match<'g>(gazetteer: &'g Gazetteer, tokens: &[&str]) -> Option<Hit<'g>> {
+        let max = gazetteer.max_tokens.min(tokens.len());
+        (1..=max).rev().find_map(|n_tokens| {
+            let key = tokens[..n_tokens]
+                .iter()
+                .map(|token| token.to_lowercase())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let phrases = gazetteer.phrases.get(&key)?;
+            phrases.iter().find_map(|phrase| {
+                let entry = gazetteer.entries.get(phrase.entry)?;
+                gazetteer
+                    .case_matches(phrase, entry, &tokens[..n_tokens])
+                    .then_some(Hit {
+                        entry,
+                        n_tokens,
+                        demonym: phrase.demonym,
+                    })
+            })
+        })
+    }
+
+    #[test]
+    fn joining_only_the_starts_of_phrases_finds_the_longest_match() {
+        let gazetteer = gazetteer();
+        let mut buf = String::new();
+        let mut ranges = Vec::new();
+        // Every phrase, in its own case and in capitals, alone and before more words.
+        let mut texts: Vec<String> = Vec::new();
+        for key in gazetteer.phrases.keys() {
+            texts.push(format!("{key} said on Monday"));
+            texts.push(format!("{} city centre", key.to_uppercase()));
+            for phrase in &gazetteer.phrases[key] {
+                texts.push(format!("{} and others", phrase.form));
+            }
+        }
+        let folder =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/wikinews");
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        let mut n_long = 0;
+        for text in &texts {
+            ranges.clear();
+            text::tokenize(text, &mut ranges);
+            let words: Vec<&str> = ranges.iter().map(|range| &text[range.clone()]).collect();
+            for start in 0..words.len() {
+                let window = &words[start..words.len().min(start + 10)];
+                let found = gazetteer.longest_match_unfiltered(window, &mut buf);
+                let expected = every_prefix_match(gazetteer, window);
+                assert_eq!(
+                    found.map(|hit| (hit.entry.name, hit.n_tokens, hit.demonym)),
+                    expected.map(|hit| (hit.entry.name, hit.n_tokens, hit.demonym)),
+                    "{window:?}"
+                );
+                n_long += usize::from(found.is_some_and(|hit| hit.n_tokens >= 3));
+            }
+        }
+        assert!(n_long > 100, "{n_long} matches of three tokens or more");
     }
 
     #[test]
