@@ -7,7 +7,7 @@
 //! aliases share their entry ("US" = "United States"), and an acronym joins the name whose
 //! initials it spells ("FSB" = "Federal Security Service").
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::ops::Range;
 
 use article::{Article, CharIndex, Entity, EntityKind, Mention, Span};
@@ -389,13 +389,19 @@ struct Candidate {
 }
 
 /// Everything the analysers need about the article's tokens.
+/// How many times an article's tokens are scanned for a lowercase word before they are put
+/// in a set (see [`Tokens::written_in_lowercase`]).
+const LOWERCASE_SCANS: usize = 8;
+
 struct Tokens<'a> {
     text: &'a Text,
     surfaces: Vec<&'a str>,
     /// Index of the sentence of each token.
     sentence_of: Vec<usize>,
-    /// Words written in lowercase somewhere in the article, built on first use.
+    /// Words written in lowercase somewhere in the article, built once
+    /// [`Tokens::written_in_lowercase`] has been asked [`LOWERCASE_SCANS`] times.
     lowercase_words: OnceCell<HashSet<&'a str>>,
+    lowercase_asked: Cell<usize>,
 }
 
 impl<'a> Tokens<'a> {
@@ -417,17 +423,34 @@ impl<'a> Tokens<'a> {
             surfaces,
             sentence_of,
             lowercase_words: OnceCell::new(),
+            lowercase_asked: Cell::new(0),
         }
     }
 
-    fn lowercase_words(&self) -> &HashSet<&'a str> {
-        self.lowercase_words.get_or_init(|| {
-            self.surfaces
-                .iter()
-                .copied()
-                .filter(|word| word.chars().next().is_some_and(char::is_lowercase))
-                .collect()
-        })
+    /// True if `word` is written, as it is, somewhere in the article and starts with a
+    /// lowercase letter. Most articles ask this of a word or two (the candidates that open a
+    /// sentence), so the first questions scan the tokens, which costs less than hashing them
+    /// all; an article that keeps asking gets a set.
+    fn written_in_lowercase(&self, word: &str) -> bool {
+        let starts_lowercase =
+            |surface: &str| surface.chars().next().is_some_and(char::is_lowercase);
+        if !starts_lowercase(word) {
+            return false;
+        }
+        let asked = self.lowercase_asked.get() + 1;
+        self.lowercase_asked.set(asked);
+        if asked <= LOWERCASE_SCANS {
+            return self.surfaces.contains(&word);
+        }
+        self.lowercase_words
+            .get_or_init(|| {
+                self.surfaces
+                    .iter()
+                    .copied()
+                    .filter(|surface| starts_lowercase(surface))
+                    .collect()
+            })
+            .contains(word)
     }
 
     fn sentence_bounds(&self, token_idx: usize) -> Range<usize> {
@@ -705,11 +728,7 @@ fn tag(tokens: &Tokens<'_>) -> Vec<Candidate> {
 fn take_in_given_names(tokens: &Tokens<'_>, candidates: &mut [Candidate]) {
     let gazetteer = gazetteer::gazetteer();
     let mut buf = String::new();
-    let lowercase = |word: &str| {
-        tokens
-            .lowercase_words()
-            .contains(word.to_lowercase().as_str())
-    };
+    let lowercase = |word: &str| tokens.written_in_lowercase(&word.to_lowercase());
     let looks_given = |word: &str, buf: &mut String| {
         let mut chars = word.chars();
         chars.next().is_some_and(char::is_uppercase)
@@ -1507,7 +1526,7 @@ fn is_junk(tokens: &Tokens<'_>, range: &Range<usize>) -> bool {
     }
     if opens_sentence(tokens, range.start) {
         let lower = word.to_lowercase();
-        if lower != *word && tokens.lowercase_words().contains(lower.as_str()) {
+        if lower != *word && tokens.written_in_lowercase(&lower) {
             return true;
         }
         // An adverb opening its sentence ("Generally, …", "Historically when …"); names
@@ -2205,4 +2224,42 @@ fn emit(
         });
     }
     entities
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LOWERCASE_SCANS, Tokens};
+    use crate::text::Text;
+
+    #[test]
+    fn words_in_lowercase_are_found_by_scan_and_by_set_alike() {
+        let paragraphs = vec![
+            "Will Smith said he will go. Rose Byrne's sales rose.".to_string(),
+            "Brown bread, 3d printing and Éclair owners; the éclair is sweet.".to_string(),
+        ];
+        let text = Text::new(&paragraphs);
+        let tokens = Tokens::new(&text, &paragraphs);
+        let asked = [
+            ("will", true),
+            ("rose", true),
+            ("brown", false),
+            ("smith", false),
+            ("éclair", true),
+            ("bread", true),
+            // Written so, but not starting with a lowercase letter.
+            ("3d", false),
+            ("Will", false),
+            ("", false),
+        ];
+        // The first questions scan the tokens, the later ones look in the set.
+        let mut n_asked = 0;
+        for _ in 0..3 {
+            for (word, expected) in asked {
+                assert_eq!(tokens.written_in_lowercase(word), expected, "{word:?}");
+                n_asked += 1;
+            }
+        }
+        assert!(n_asked > 2 * LOWERCASE_SCANS);
+        assert!(tokens.lowercase_words.get().is_some());
+    }
 }
