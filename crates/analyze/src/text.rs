@@ -491,6 +491,11 @@ fn split_token_ranges(text: &str, tokens: &[Range<usize>], out: &mut Vec<Range<u
 /// The form of a token the NER model was trained on (CoNLL-2003, Reuters): straight quotes,
 /// "--" for dashes, "..." for an ellipsis.
 pub fn conll_form(token: &str) -> &str {
+    // Every form replaced has a character beyond ASCII; most tokens have none, and the match
+    // below compares a token with each pattern of its length ("the" with "“", "”", …).
+    if token.is_ascii() {
+        return token;
+    }
     match token {
         "“" | "”" | "„" | "«" | "»" | "‟" | "″" => "\"",
         "‘" | "’" | "‚" | "‹" | "›" => "'",
@@ -506,6 +511,26 @@ pub fn conll_form(token: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conll_forms_replace_typographic_marks_only() {
+        for (token, form) in [
+            ("“", "\""),
+            ("»", "\""),
+            ("’", "'"),
+            ("’s", "'s"),
+            ("n’t", "n't"),
+            ("—", "--"),
+            ("…", "..."),
+            ("the", "the"),
+            ("\"", "\""),
+            ("n't", "n't"),
+            ("Zürich", "Zürich"),
+            ("“Yes", "“Yes"),
+        ] {
+            assert_eq!(conll_form(token), form, "{token:?}");
+        }
+    }
 
     fn tokens(text: &str) -> Vec<&str> {
         let mut ranges = Vec::new();
