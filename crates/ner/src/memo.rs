@@ -195,12 +195,22 @@ mod tests {
         tokens: &[String],
         sentences: &[Range<usize>],
     ) -> Vec<Scores> {
+        memo_scores_quiet(tagger, memo, tokens, sentences, &[])
+    }
+
+    fn memo_scores_quiet(
+        tagger: &Tagger,
+        memo: &mut WordMemo,
+        tokens: &[String],
+        sentences: &[Range<usize>],
+        quiet: &[bool],
+    ) -> Vec<Scores> {
         let mut extractor = Extractor::default();
         let mut scores = vec![[[0; N_LABELS]; MAX_STAGES]; tokens.len()];
         extractor.extract_scored(
             tokens,
             sentences,
-            &[],
+            quiet,
             tagger.model.gazetteer(),
             tagger.model.table(),
             memo,
@@ -230,6 +240,32 @@ mod tests {
             );
         }
         assert!(n_tokens > 100_000, "{n_tokens} tokens");
+    }
+
+    #[test]
+    fn tokens_that_are_not_quiet_get_every_weight_whatever_the_memo_skipped() {
+        // The memo skips quiet tokens' own weights, and a token that is scored still gets the
+        // weights of all its neighbours' features, memoised or not.
+        let tagger = Tagger::default_model();
+        let mut memo = WordMemo::default();
+        let (mut plain, mut quiet) = (Vec::new(), Vec::new());
+        let (mut n_scored, mut n_quiet) = (0, 0);
+        for (tokens, sentences) in &documents() {
+            crate::features::mark_quiet(tokens, sentences, &mut plain, &mut quiet);
+            let scored = memo_scores_quiet(tagger, &mut memo, tokens, sentences, &quiet);
+            let keyed = keyed_scores(tagger, tokens, sentences);
+            for sentence in sentences {
+                for idx in sentence.clone() {
+                    if quiet[idx] {
+                        n_quiet += 1;
+                    } else {
+                        assert!(scored[idx] == keyed[idx], "token {idx}: {:?}", tokens[idx]);
+                        n_scored += 1;
+                    }
+                }
+            }
+        }
+        assert!(n_quiet * 4 > n_scored, "{n_quiet} quiet, {n_scored} scored");
     }
 
     #[test]
