@@ -159,6 +159,8 @@ impl FeatureBuf {
 #[derive(Default)]
 pub(crate) struct Extractor {
     infos: Vec<TokenInfo>,
+    /// Per token, in tagging: the hash its word is memoised by.
+    word_hashes: Vec<u64>,
     /// Per token, in tagging: whether its word's weights came from the memo.
     memoised: Vec<bool>,
     lower_buf: String,
@@ -232,13 +234,21 @@ impl Extractor {
         self.infos.clear();
         self.memoised.clear();
         memo.prepare(table);
+        self.word_hashes.clear();
+        self.word_hashes
+            .extend(tokens.iter().map(|token| WordMemo::hash(token.as_ref())));
         let mut remaining = sentences.iter();
         let mut sentence = 0..0;
         for (idx, token) in tokens.iter().enumerate() {
             while sentence.end <= idx {
                 sentence = remaining.next().cloned().unwrap_or(usize::MAX..usize::MAX);
             }
-            let word = match memo.word(token.as_ref(), table, |token| self.token_info(token)) {
+            if let Some(&ahead) = self.word_hashes.get(idx + MEMO_PREFETCH_AHEAD) {
+                memo.prefetch(ahead);
+            }
+            let hash = self.word_hashes.get(idx).copied().unwrap_or_default();
+            let word = match memo.word(hash, token.as_ref(), table, |token| self.token_info(token))
+            {
                 Word::New(info) => {
                     self.infos.push(info);
                     self.memoised.push(false);
@@ -630,6 +640,9 @@ impl Extractor {
 fn is_quiet(quiet: &[bool], idx: usize) -> bool {
     quiet.get(idx).copied().unwrap_or(false)
 }
+
+/// How many tokens ahead of its look-up a word's memo slot is prefetched.
+const MEMO_PREFETCH_AHEAD: usize = 8;
 
 /// How far from a token its features look (the ±2 window of `Neighbour`).
 const REACH: usize = 2;

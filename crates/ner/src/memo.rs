@@ -97,13 +97,14 @@ impl WordMemo {
     /// once, and keeping them would evict the frequent ones and cost more memory traffic
     /// than their look-ups. First sightings are remembered in a small bit set, which is
     /// emptied as it fills up.
+    /// `word` is the xxh3 hash of `token` ([`WordMemo::hash`]).
     pub fn word(
         &mut self,
+        word: u64,
         token: &str,
         table: &FeatureTable,
         info_of: impl FnOnce(&str) -> TokenInfo,
     ) -> Word<'_> {
-        let word = xxhash_rust::xxh3::xxh3_64(token.as_bytes());
         let bit = (word >> 40) as usize & (SEEN_BITS - 1);
         let (Some(entry), Some(seen)) = (
             self.slots.get_mut(word as usize & (SLOTS - 1)),
@@ -128,6 +129,21 @@ impl WordMemo {
         }
         fill(entry, word, info, table, &mut self.keys);
         Word::Memoised(entry)
+    }
+
+    /// The hash a token's word is memoised by.
+    pub fn hash(token: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(token.as_bytes())
+    }
+
+    /// Asks the processor to start loading the slot of the word hashed `word`: the memo is
+    /// megabytes, most look-ups miss the cache, and tagging asks for words in an order known
+    /// in advance.
+    #[inline]
+    pub fn prefetch(&self, word: u64) {
+        if let Some(entry) = self.slots.get(word as usize & (SLOTS - 1)) {
+            crate::model::prefetch_all(entry);
+        }
     }
 
     /// The weights of the features a sentence's edge lends, in [`Neighbour::ALL`] order.

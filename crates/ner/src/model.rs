@@ -281,6 +281,22 @@ fn prefetch<T>(item: &T) {
     let _ = item;
 }
 
+/// [`prefetch`] for every cache line of `item`.
+#[inline(always)]
+pub(crate) fn prefetch_all<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        let first = (item as *const T).cast::<i8>();
+        for offset in (0..size_of::<T>()).step_by(64) {
+            // SAFETY: as in `prefetch`: a hint, at an address within `item`.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(offset)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
+}
+
 #[inline]
 fn slot_of(key: u64, shift: u32) -> usize {
     // Feature keys are already mixed; any bits will do, and the top ones keep their order.
