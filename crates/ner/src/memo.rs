@@ -68,6 +68,7 @@ pub(crate) struct WordMemo {
     seen: Vec<u64>,
     n_seen: usize,
     keys: Vec<u64>,
+    found: Vec<u32>,
 }
 
 impl WordMemo {
@@ -127,7 +128,7 @@ impl WordMemo {
             }
             return Word::New(info);
         }
-        fill(entry, word, info, table, &mut self.keys);
+        fill(entry, word, info, table, &mut self.keys, &mut self.found);
         Word::Memoised(entry)
     }
 
@@ -158,18 +159,26 @@ fn fill(
     info: TokenInfo,
     table: &FeatureTable,
     keys: &mut Vec<u64>,
+    found: &mut Vec<u32>,
 ) {
     entry.word = word;
     entry.filled = true;
     entry.info = info;
+    // The word's own keys, then those it lends each neighbour: five groups, looked up
+    // together.
     keys.clear();
     push_own_keys(&info, keys);
-    entry.own = table.score_keys(keys);
-    for (neighbour, weights) in Neighbour::ALL.into_iter().zip(&mut entry.as_neighbour) {
-        keys.clear();
+    let mut ends = [0; 5];
+    ends[0] = keys.len();
+    for (neighbour, end) in Neighbour::ALL.into_iter().zip(&mut ends[1..]) {
         push_neighbour_keys(neighbour, info.lower, info.short_shape, keys);
-        *weights = table.score_keys(keys);
+        *end = keys.len();
     }
+    let mut sums = [[[0; crate::label::N_LABELS]; crate::model::MAX_STAGES]; 5];
+    table.score_key_groups(keys, &ends, found, &mut sums);
+    let [own, as_neighbour @ ..] = sums;
+    entry.own = own;
+    entry.as_neighbour = as_neighbour;
 }
 
 #[cfg(test)]

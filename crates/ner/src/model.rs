@@ -175,6 +175,42 @@ impl FeatureTable {
         scores
     }
 
+    /// The summed weights of each group of `keys`, in every stage: group `g` is
+    /// `keys[ends[g - 1]..ends[g]]` (from 0 for the first) and its sum goes to `out[g]`.
+    /// Every key's slot is requested before any is read, then every row: the look-ups no
+    /// longer wait on one another's cache misses. `found` is scratch.
+    pub fn score_key_groups(
+        &self,
+        keys: &[u64],
+        ends: &[usize],
+        found: &mut Vec<u32>,
+        out: &mut [Scores],
+    ) {
+        for &key in keys {
+            if let Some(slot) = self.slots.get(slot_of(key, self.shift)) {
+                prefetch(slot);
+            }
+        }
+        found.clear();
+        found.extend(keys.iter().map(|&key| {
+            let row = self.row_index(key).unwrap_or(u32::MAX);
+            if let Some(rows) = self.rows.get(row as usize) {
+                prefetch(rows);
+            }
+            row
+        }));
+        let mut start = 0;
+        for (&end, sum) in ends.iter().zip(out) {
+            *sum = [[0; N_LABELS]; MAX_STAGES];
+            for &row in found.get(start..end).unwrap_or_default() {
+                if let Some(rows) = self.rows.get(row as usize) {
+                    add_rows(rows, sum);
+                }
+            }
+            start = end;
+        }
+    }
+
     /// The index into `rows` of `key`, or `None` if the model does not weigh it.
     #[inline]
     fn row_index(&self, key: u64) -> Option<u32> {
