@@ -311,7 +311,15 @@ fn with_labels(before: Vec<u8>, article: &Article) -> Vec<u8> {
 /// Compact JSON of an article. Serialising our own model to memory cannot fail; were it to,
 /// the article would go out as an empty object rather than take the run down.
 pub fn encode(article: &Article) -> Vec<u8> {
-    serde_json::to_vec(article).unwrap_or_else(|_| b"{}".to_vec())
+    // An analysed article's JSON is about four and a half times its text (the median over
+    // the BBC articles): sized so, the buffer is seldom copied as it grows.
+    let text: usize =
+        article.headline.len() + article.paragraphs.iter().map(String::len).sum::<usize>();
+    let mut json = Vec::with_capacity(512 + text * 5);
+    match serde_json::to_writer(&mut json, article) {
+        Ok(()) => json,
+        Err(_) => b"{}".to_vec(),
+    }
 }
 
 #[cfg(test)]
