@@ -141,11 +141,7 @@ impl Tagger {
 
     /// The number of weighted features in the model, over all its stages.
     pub fn n_features(&self) -> usize {
-        self.model
-            .stages()
-            .iter()
-            .map(|stage| stage.keys.len())
-            .sum()
+        self.model.n_features()
     }
 
     pub(crate) fn from_model(model: Model) -> Tagger {

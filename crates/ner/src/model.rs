@@ -120,8 +120,13 @@ const EMPTY: Slot = Slot {
 };
 
 impl FeatureTable {
-    fn new(stages: &[Stage]) -> FeatureTable {
-        let n_keys: usize = stages.iter().map(|stage| stage.keys.len()).sum();
+    /// The table of `stages`, each given as its keys and their rows, in order: at most
+    /// [`MAX_STAGES`], of `n_keys` keys in all.
+    fn new<'a, S, I>(stages: S, n_keys: usize) -> FeatureTable
+    where
+        S: IntoIterator<Item = I>,
+        I: Iterator<Item = (u64, [i16; N_LABELS])> + 'a,
+    {
         let capacity = (n_keys * 2).next_power_of_two().max(16);
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut table = FeatureTable {
@@ -134,8 +139,8 @@ impl FeatureTable {
         // At most one row per key (fewer where the stages share keys): reserved up front,
         // the megabytes of rows are not copied over and over as they grow.
         table.rows.reserve(n_keys);
-        for (stage_idx, stage) in stages.iter().enumerate().take(MAX_STAGES) {
-            for (&key, row) in stage.keys.iter().zip(&stage.rows) {
+        for (stage_idx, stage) in stages.into_iter().enumerate().take(MAX_STAGES) {
+            for (key, row) in stage {
                 let mut slot = slot_of(key, table.shift);
                 loop {
                     let entry = &mut table.slots[slot];
@@ -147,7 +152,7 @@ impl FeatureTable {
                         table.rows.push([[0; N_LABELS]; MAX_STAGES]);
                     }
                     if entry.key == key {
-                        table.rows[entry.row as usize][stage_idx] = *row;
+                        table.rows[entry.row as usize][stage_idx] = row;
                         break;
                     }
                     slot = (slot + 1) & table.mask;
@@ -155,6 +160,23 @@ impl FeatureTable {
             }
         }
         table
+    }
+
+    /// The keys of stage `stage_idx` and their rows, by ascending key: every key whose row
+    /// in that stage has a weight (a stage keeps no row of zeros: [`Stage::quantise`]).
+    fn stage_rows(&self, stage_idx: usize) -> Vec<(u64, [i16; N_LABELS])> {
+        let mut rows: Vec<(u64, [i16; N_LABELS])> = self
+            .slots
+            .iter()
+            .filter_map(|slot| {
+                let row = self.rows.get(slot.row as usize)?.get(stage_idx)?;
+                row.iter()
+                    .any(|&weight| weight != 0)
+                    .then_some((slot.key, *row))
+            })
+            .collect();
+        rows.sort_unstable_by_key(|(key, _)| *key);
+        rows
     }
 
     pub fn id(&self) -> u64 {
@@ -394,59 +416,98 @@ impl Stage {
         }
     }
 
-    fn write(&self, payload: &mut Vec<u8>) {
+    /// What a model keeps of the stage once its weights are in the table.
+    fn head(&self) -> StageHead {
+        StageHead {
+            scale: self.scale,
+            transitions: self.transitions,
+        }
+    }
+}
+
+/// A stage's scale and transitions; its weights are in the model's [`FeatureTable`].
+#[derive(Clone, Default, PartialEq, Debug)]
+pub(crate) struct StageHead {
+    pub scale: f32,
+    pub transitions: Transitions,
+}
+
+impl StageHead {
+    fn write(&self, rows: &[(u64, [i16; N_LABELS])], payload: &mut Vec<u8>) {
         payload.extend_from_slice(&self.scale.to_le_bytes());
         for &weight in self.transitions.iter().flatten() {
             payload.extend_from_slice(
                 &(weight.clamp(i32::MIN.into(), i32::MAX.into()) as i32).to_le_bytes(),
             );
         }
-        put_u32(payload, self.keys.len() as u32);
-        for key in &self.keys {
+        put_u32(payload, rows.len() as u32);
+        for (key, _) in rows {
             payload.extend_from_slice(&key.to_le_bytes());
         }
-        for weight in self.rows.iter().flatten() {
+        for weight in rows.iter().flat_map(|(_, row)| row) {
             payload.extend_from_slice(&weight.to_le_bytes());
         }
     }
 
-    fn read(reader: &mut Reader) -> Result<Stage, ModelError> {
+    /// A stage's head, and its keys and rows as stored (checked: the keys ascend).
+    fn read<'a>(reader: &mut Reader<'a>) -> Result<(StageHead, StoredRows<'a>), ModelError> {
         let scale = f32::from_le_bytes(reader.array()?);
         let mut transitions = [[0i64; N_LABELS]; N_LABELS + 1];
         for weight in transitions.iter_mut().flatten() {
             *weight = i64::from(i32::from_le_bytes(reader.array()?));
         }
         let n_features = reader.u32()? as usize;
-        // Whole arrays at a time: value by value, decoding took longer than decompressing.
-        let keys: Vec<u64> = reader
-            .take(n_features.saturating_mul(8))?
+        let stored = StoredRows {
+            keys: reader.take(n_features.saturating_mul(8))?,
+            rows: reader.take(n_features.saturating_mul(2 * N_LABELS))?,
+        };
+        let mut keys = stored.keys();
+        if let Some(mut previous) = keys.next() {
+            for key in keys {
+                if key <= previous {
+                    return Err(ModelError::UnsortedFeatures);
+                }
+                previous = key;
+            }
+        }
+        Ok((StageHead { scale, transitions }, stored))
+    }
+}
+
+/// A stage's keys and rows as the file stores them: decoded straight into the table,
+/// without a copy in between.
+#[derive(Clone, Copy)]
+struct StoredRows<'a> {
+    keys: &'a [u8],
+    rows: &'a [u8],
+}
+
+impl<'a> StoredRows<'a> {
+    fn len(&self) -> usize {
+        self.keys.len() / 8
+    }
+
+    fn keys(&self) -> impl Iterator<Item = u64> + 'a {
+        self.keys
             .chunks_exact(8)
             .map(|bytes| u64::from_le_bytes(bytes_at(bytes, 0)))
-            .collect();
-        if keys.windows(2).any(|pair| pair[0] >= pair[1]) {
-            return Err(ModelError::UnsortedFeatures);
-        }
-        let rows: Vec<[i16; N_LABELS]> = reader
-            .take(n_features.saturating_mul(2 * N_LABELS))?
-            .chunks_exact(2 * N_LABELS)
-            .map(|bytes| {
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, [i16; N_LABELS])> + 'a {
+        self.keys()
+            .zip(self.rows.chunks_exact(2 * N_LABELS).map(|bytes| {
                 std::array::from_fn(|label| i16::from_le_bytes(bytes_at(bytes, 2 * label)))
-            })
-            .collect();
-        Ok(Stage {
-            scale,
-            transitions,
-            keys,
-            rows,
-        })
+            }))
     }
 }
 
 /// Everything a [`crate::Tagger`] needs, in decoded form: one or two stages (the
-/// second sees the first one's labels) and the gazetteer.
+/// second sees the first one's labels), their weights in one table, and the gazetteer.
 #[derive(Clone, Default, PartialEq, Debug)]
 pub(crate) struct Model {
-    stages: Vec<Stage>,
+    stages: Vec<StageHead>,
+    /// Per stage, the number of weighted features.
+    n_features: Vec<usize>,
     gazetteer: Gazetteer,
     table: FeatureTable,
 }
@@ -455,16 +516,28 @@ impl Model {
     /// Builds a model from at most [`MAX_STAGES`] stages; further ones are dropped.
     pub fn new(mut stages: Vec<Stage>, gazetteer: Gazetteer) -> Model {
         stages.truncate(MAX_STAGES);
-        let table = FeatureTable::new(&stages);
+        let n_keys = stages.iter().map(|stage| stage.keys.len()).sum();
+        let table = FeatureTable::new(
+            stages
+                .iter()
+                .map(|stage| stage.keys.iter().copied().zip(stage.rows.iter().copied())),
+            n_keys,
+        );
         Model {
-            stages,
+            n_features: stages.iter().map(|stage| stage.keys.len()).collect(),
+            stages: stages.iter().map(Stage::head).collect(),
             gazetteer,
             table,
         }
     }
 
-    pub fn stages(&self) -> &[Stage] {
+    pub fn stages(&self) -> &[StageHead] {
         &self.stages
+    }
+
+    /// The number of weighted features, over all stages.
+    pub fn n_features(&self) -> usize {
+        self.n_features.iter().sum()
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
@@ -479,8 +552,8 @@ impl Model {
         let mut payload = Vec::new();
         put_u32(&mut payload, N_LABELS as u32);
         put_u32(&mut payload, self.stages.len() as u32);
-        for stage in &self.stages {
-            stage.write(&mut payload);
+        for (stage_idx, stage) in self.stages.iter().enumerate() {
+            stage.write(&self.table.stage_rows(stage_idx), &mut payload);
         }
         let mut phrases: Vec<_> = self.gazetteer.phrases.iter().collect();
         phrases.sort_unstable_by_key(|(key, _)| **key);
@@ -557,8 +630,11 @@ impl Model {
             return Err(ModelError::StageCount(n_stages));
         }
         let mut stages = Vec::new();
+        let mut stored = Vec::new();
         for _ in 0..n_stages {
-            stages.push(Stage::read(&mut reader)?);
+            let (head, rows) = StageHead::read(&mut reader)?;
+            stages.push(head);
+            stored.push(rows);
         }
         let mut gazetteer = Gazetteer::default();
         let n_phrases = reader.u32()? as usize;
@@ -582,7 +658,14 @@ impl Model {
         if reader.offset != payload.len() {
             return Err(ModelError::TrailingBytes(payload.len() - reader.offset));
         }
-        Ok(Model::new(stages, gazetteer))
+        let n_features: Vec<usize> = stored.iter().map(StoredRows::len).collect();
+        let table = FeatureTable::new(stored.iter().map(StoredRows::iter), n_features.iter().sum());
+        Ok(Model {
+            stages,
+            n_features,
+            gazetteer,
+            table,
+        })
     }
 }
 
