@@ -107,14 +107,30 @@ pub fn sentences(paragraph: &str) -> Vec<Range<usize>> {
 /// Appends the tokens of `text` to `out` as byte ranges.
 pub fn tokenize(text: &str, out: &mut Vec<Range<usize>>) {
     let mut chunk_start = None;
-    for (idx, character) in text.char_indices() {
-        if character.is_whitespace() || character.is_control() {
+    let bytes = text.as_bytes();
+    let mut idx = 0;
+    while let Some(&byte) = bytes.get(idx) {
+        // Most characters are ASCII: a space or control character there is a byte up to
+        // 0x20, or 0x7F. Others are decoded.
+        let (separates, len) = if byte.is_ascii() {
+            (byte <= b' ' || byte == 0x7F, 1)
+        } else {
+            match text.get(idx..).and_then(|rest| rest.chars().next()) {
+                Some(character) => (
+                    character.is_whitespace() || character.is_control(),
+                    character.len_utf8(),
+                ),
+                None => (false, 1),
+            }
+        };
+        if separates {
             if let Some(start) = chunk_start.take() {
                 tokenize_chunk(text, start, idx, out);
             }
         } else if chunk_start.is_none() {
             chunk_start = Some(idx);
         }
+        idx += len;
     }
     if let Some(start) = chunk_start {
         tokenize_chunk(text, start, text.len(), out);
@@ -511,6 +527,50 @@ pub fn conll_form(token: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_split_at_every_space_and_control_character() {
+        // What `tokenize` did character by character, before its byte loop.
+        fn by_characters(text: &str) -> Vec<Range<usize>> {
+            let mut out = Vec::new();
+            let mut chunk_start = None;
+            for (idx, character) in text.char_indices() {
+                if character.is_whitespace() || character.is_control() {
+                    if let Some(start) = chunk_start.take() {
+                        tokenize_chunk(text, start, idx, &mut out);
+                    }
+                } else if chunk_start.is_none() {
+                    chunk_start = Some(idx);
+                }
+            }
+            if let Some(start) = chunk_start {
+                tokenize_chunk(text, start, text.len(), &mut out);
+            }
+            out
+        }
+        let mut texts: Vec<String> = [
+            "Plain words, then \"quotes\" (and brackets).",
+            "no\u{a0}break\u{2028}line\u{85}next\u{3000}ideographic\u{2009}thin\u{200b}zero",
+            "tab\tnew\nline\r\nvertical\u{b}form\u{c}unit\u{1f}del\u{7f}c1\u{9f}end",
+            "Zürich’s «café» — “naïve” 東京 ‘x’…",
+            "",
+            "   ",
+        ]
+        .map(str::to_string)
+        .to_vec();
+        // Every character up to U+3000 between two words.
+        texts.push(
+            (0u32..0x3001)
+                .filter_map(char::from_u32)
+                .map(|character| format!("a{character}b "))
+                .collect(),
+        );
+        for text in &texts {
+            let mut out = Vec::new();
+            tokenize(text, &mut out);
+            assert_eq!(out, by_characters(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn conll_forms_replace_typographic_marks_only() {
