@@ -442,6 +442,24 @@ pub(crate) struct ScoreMemo {
 /// of that, 2^13 slots, made the topic classifier 5 % slower on the BBC articles).
 const SCORE_SLOTS: usize = 1 << 15;
 
+/// How many words ahead of its use a word's slot in the score memo is prefetched.
+const SCORE_PREFETCH_AHEAD: usize = 8;
+
+/// Asks the processor to start loading the cache line of `item` (a hint: it never faults and
+/// changes nothing but timing).
+#[inline(always)]
+fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: `_mm_prefetch` is a hint that does not access memory architecturally, so it
+        // is sound for any address; this one lies within `item` anyway.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((item as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
+}
+
 impl ScoreMemo {
     /// Empties the memo unless it holds `model`'s shares.
     fn prepare(&mut self, model: u64, n_classes: usize) {
@@ -484,7 +502,18 @@ pub(crate) fn word_char_scores(
     scores.prepare(model, sums.len());
     let stride = scores.stride;
     let mut sum_squares = 0.0f64;
-    for (text, count, hash) in distinct.iter() {
+    for (word_idx, (text, count, hash)) in distinct.iter().enumerate() {
+        // The memo is most of a megabyte, read at the words' random slots in an order known
+        // in advance: ask for a later word's slot now.
+        if let Some(&(_, _, ahead)) = distinct.words.get(word_idx + SCORE_PREFETCH_AHEAD) {
+            let slot = ahead as usize & (SCORE_SLOTS - 1);
+            if let (Some(hash), Some(values)) =
+                (scores.hashes.get(slot), scores.values.get(slot * stride))
+            {
+                prefetch(hash);
+                prefetch(values);
+            }
+        }
         let slot = hash as usize & (SCORE_SLOTS - 1);
         let Some(values) = scores.values.get_mut(slot * stride..(slot + 1) * stride) else {
             continue;
