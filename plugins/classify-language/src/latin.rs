@@ -331,9 +331,10 @@ fn text_trigrams(text: &str) -> Vec<u64> {
         .unwrap_or_else(|_| count(&mut DenseCounts::new()))
 }
 
-/// [`text_trigrams`], counting in `dense` and leaving it zeroed again.
-fn count_trigrams(text: &str, dense: &mut DenseCounts) -> Vec<u64> {
-    let mut others: foldhash::HashMap<u64, u32> = foldhash::HashMap::default();
+/// Every trigram of `text` that takes part (see [`key`]), in order: stop characters count as
+/// spaces, the text is taken to start and end with a space, and a trigram with a space in the
+/// middle next to another space is left out.
+fn trigrams(text: &str) -> impl Iterator<Item = u64> + '_ {
     let mut chars = text
         .chars()
         .map(|character| {
@@ -345,19 +346,23 @@ fn count_trigrams(text: &str, dense: &mut DenseCounts) -> Vec<u64> {
         })
         .chain(Some(' '));
     let mut c1 = ' ';
-    let Some(mut c2) = chars.next() else {
-        return Vec::new();
-    };
-    for c3 in chars {
-        if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-            let trigram = key((c1, c2, c3));
-            match dense_slot(trigram) {
-                Some(slot) => dense.add(slot),
-                None => *others.entry(trigram).or_default() += 1,
-            }
+    let mut c2 = chars.next();
+    chars.filter_map(move |c3| {
+        let middle = c2.replace(c3)?;
+        let trigram = (!(middle == ' ' && (c1 == ' ' || c3 == ' '))).then(|| key((c1, middle, c3)));
+        c1 = middle;
+        trigram
+    })
+}
+
+/// [`text_trigrams`], counting in `dense` and leaving it zeroed again.
+fn count_trigrams(text: &str, dense: &mut DenseCounts) -> Vec<u64> {
+    let mut others: foldhash::HashMap<u64, u32> = foldhash::HashMap::default();
+    for trigram in trigrams(text) {
+        match dense_slot(trigram) {
+            Some(slot) => dense.add(slot),
+            None => *others.entry(trigram).or_default() += 1,
         }
-        c1 = c2;
-        c2 = c3;
     }
     // Each kind ranked on its own, then merged: the two never share a trigram, so this is the
     // order of ranking them together. The dense ones, nearly all, rank as single integers
@@ -516,8 +521,7 @@ mod tests {
     use std::path::Path;
 
     use super::{
-        DENSE_SLOTS, Latin, TEXT_TRIGRAMS_SIZE, TRIGRAMS, dense_key, dense_slot, is_stop_char, key,
-        text_trigrams,
+        DENSE_SLOTS, Latin, TEXT_TRIGRAMS_SIZE, TRIGRAMS, dense_key, dense_slot, key, text_trigrams,
     };
 
     /// News sentences in Latin-script languages with accents, digits and punctuation, and
@@ -748,27 +752,8 @@ mod tests {
     /// [`TEXT_TRIGRAMS_SIZE`] but for counting a text's distinct trigrams.
     fn reference_text_trigrams(text: &str, limit: usize) -> Vec<u64> {
         let mut counts: foldhash::HashMap<u64, u32> = foldhash::HashMap::default();
-        counts.reserve(text.len().min(2048));
-        let mut chars = text
-            .chars()
-            .map(|character| {
-                if is_stop_char(character) {
-                    ' '
-                } else {
-                    character
-                }
-            })
-            .chain(Some(' '));
-        let mut c1 = ' ';
-        let Some(mut c2) = chars.next() else {
-            return Vec::new();
-        };
-        for c3 in chars {
-            if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-                *counts.entry(key((c1, c2, c3))).or_default() += 1;
-            }
-            c1 = c2;
-            c2 = c3;
+        for trigram in super::trigrams(text) {
+            *counts.entry(trigram).or_default() += 1;
         }
         let mut by_count: Vec<(u32, u64)> = counts
             .into_iter()
