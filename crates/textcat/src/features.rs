@@ -448,7 +448,7 @@ const SCORE_PREFETCH_AHEAD: usize = 8;
 /// Asks the processor to start loading the cache line of `item` (a hint: it never faults and
 /// changes nothing but timing).
 #[inline(always)]
-fn prefetch<T>(item: &T) {
+pub(crate) fn prefetch<T>(item: &T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};

@@ -183,6 +183,13 @@ impl Index {
             .then(|| entry.rows_before as usize + (entry.bits & (bit - 1)).count_ones() as usize)
     }
 
+    /// Asks the processor to start loading what [`Index::row`] reads for `bucket`.
+    fn prefetch(&self, bucket: u32) {
+        if let Some(entry) = self.presence.get(bucket as usize / 64) {
+            features::prefetch(entry);
+        }
+    }
+
     /// The row of a bucket, if it has one.
     fn row(&self, bucket: u32) -> Option<usize> {
         Index::find(&self.presence, bucket)
@@ -350,6 +357,10 @@ impl Model {
         let Some((squares, classes)) = share.split_first_mut() else {
             return;
         };
+        // The buckets' index entries are at random places: ask for all of them first.
+        for &bucket in buckets {
+            self.index.prefetch(bucket);
+        }
         for &bucket in buckets {
             match self.index.row(bucket) {
                 Some(row) => {
