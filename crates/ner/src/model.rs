@@ -122,10 +122,10 @@ const EMPTY: Slot = Slot {
 impl FeatureTable {
     /// The table of `stages`, each given as its keys and their rows, in order: at most
     /// [`MAX_STAGES`], of `n_keys` keys in all.
-    fn new<'a, S, I>(stages: S, n_keys: usize) -> FeatureTable
+    fn new<S, I>(stages: S, n_keys: usize) -> FeatureTable
     where
         S: IntoIterator<Item = I>,
-        I: Iterator<Item = (u64, [i16; N_LABELS])> + 'a,
+        I: Iterator<Item = (u64, [i16; N_LABELS])>,
     {
         let capacity = (n_keys * 2).next_power_of_two().max(16);
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
