@@ -8,7 +8,9 @@
 //! marked `MADV_HUGEPAGE`, which Linux honours when its transparent huge pages are in
 //! `madvise` mode (its usual default) and ignores otherwise. Nothing else changes: the same
 //! system allocator serves every block, and a block's layout decides alike when it is
-//! allocated and when it is freed.
+//! allocated and when it is freed. One cost: a block of that size that grows is copied (the
+//! system allocator moves an over-aligned block rather than remapping it), which a `Vec`'s
+//! doubling keeps to about the block's final size in all.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
