@@ -1,7 +1,8 @@
 //! Micro-benchmarks of the hot paths, over the articles of `samples/` (294 news articles):
 //! sentence and token split, NER tagging, entity finding, the quote finder, the whole
 //! analysis, the topic and tone classifiers, and the article's JSON encode and decode at the
-//! plugin boundary. Throughput is in bytes of article text per second.
+//! plugin boundary. Throughput is in bytes of article text per second. A group of its own,
+//! `start_up`, times decoding the NER model, which every run waits for.
 //!
 //! `cargo bench -p microbench` (add a filter such as `-- quotes` to run one group).
 
@@ -128,6 +129,15 @@ fn hot_paths(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // Start-up: decoding the embedded NER model, which every run waits for before its first
+    // article is tagged.
+    let mut start_up = c.benchmark_group("start_up");
+    start_up.sample_size(20);
+    start_up.bench_function("ner_model_load", |b| {
+        b.iter(|| black_box(ner::Tagger::from_bytes(ner::Tagger::default_model_bytes()).is_ok()))
+    });
+    start_up.finish();
 }
 
 criterion_group!(benches, hot_paths);

@@ -40,6 +40,12 @@ impl Hasher for IdentityHasher {
 pub(crate) type HashMap64<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 pub(crate) type HashSet64 = HashSet<u64, BuildHasherDefault<IdentityHasher>>;
 
+/// The hash of a token's exact form: the word feature's value, and the key of its slot in
+/// the tagging memo.
+pub(crate) fn word_hash(token: &str) -> u64 {
+    xxh3_64(token.as_bytes())
+}
+
 /// Finaliser of splitmix64: spreads `value` over all 64 bits.
 pub(crate) fn mix(template: u64, value: u64) -> u64 {
     let mut hash = value ^ template.wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -205,7 +211,8 @@ impl Extractor {
     ) {
         self.infos.clear();
         for token in tokens {
-            let info = self.token_info(token.as_ref());
+            let token = token.as_ref();
+            let info = self.token_info(token, word_hash(token));
             self.infos.push(info);
         }
         self.emit_features(sentences, gazetteer, exclude, true, &[]);
@@ -236,7 +243,7 @@ impl Extractor {
         memo.prepare(table);
         self.word_hashes.clear();
         self.word_hashes
-            .extend(tokens.iter().map(|token| WordMemo::hash(token.as_ref())));
+            .extend(tokens.iter().map(|token| word_hash(token.as_ref())));
         let mut remaining = sentences.iter();
         let mut sentence = 0..0;
         for (idx, token) in tokens.iter().enumerate() {
@@ -247,8 +254,9 @@ impl Extractor {
                 memo.prefetch(ahead);
             }
             let hash = self.word_hashes.get(idx).copied().unwrap_or_default();
-            let word = match memo.word(hash, token.as_ref(), table, |token| self.token_info(token))
-            {
+            let word = match memo.word(hash, token.as_ref(), table, |token| {
+                self.token_info(token, hash)
+            }) {
                 Word::New(info) => {
                     self.infos.push(info);
                     self.memoised.push(false);
@@ -526,9 +534,10 @@ impl Extractor {
         }
     }
 
-    fn token_info(&mut self, token: &str) -> TokenInfo {
+    /// What the features need of `token`, whose [`word_hash`] is `word`.
+    fn token_info(&mut self, token: &str, word: u64) -> TokenInfo {
         let mut info = TokenInfo {
-            word: xxh3_64(token.as_bytes()),
+            word,
             ..TokenInfo::default()
         };
         // Lowercase with digits folded to '0': "1996" and "1997" share their statistics.

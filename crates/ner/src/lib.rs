@@ -119,6 +119,12 @@ impl Tagger {
         })
     }
 
+    /// The file of the model [`Tagger::default_model`] decodes (format described in
+    /// `model.rs`), for timing or re-encoding it.
+    pub fn default_model_bytes() -> &'static [u8] {
+        DEFAULT_MODEL_BYTES
+    }
+
     /// A tagger without features: it finds nothing.
     pub fn empty() -> Tagger {
         let stage = Stage::quantise(Vec::new(), &[[0.0; N_LABELS]; N_LABELS + 1], 0.0);

@@ -98,7 +98,7 @@ impl WordMemo {
     /// once, and keeping them would evict the frequent ones and cost more memory traffic
     /// than their look-ups. First sightings are remembered in a small bit set, which is
     /// emptied as it fills up.
-    /// `word` is the xxh3 hash of `token` ([`WordMemo::hash`]).
+    /// `word` is the hash of `token` ([`crate::features::word_hash`]).
     pub fn word(
         &mut self,
         word: u64,
@@ -130,11 +130,6 @@ impl WordMemo {
         }
         fill(entry, word, info, table, &mut self.keys, &mut self.found);
         Word::Memoised(entry)
-    }
-
-    /// The hash a token's word is memoised by.
-    pub fn hash(token: &str) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(token.as_bytes())
     }
 
     /// Asks the processor to start loading the slot of the word hashed `word`: the memo is

@@ -329,17 +329,14 @@ fn count_chars(config: &FeatureConfig, scratch: &mut Scratch) {
     let by_word = config.char_weighting == CharWeighting::Word;
     for (text, count, hash) in distinct.iter() {
         let count = if by_word {
-            word_weight(count)
+            log_count(count as f32)
         } else {
             count as f32
         };
         let buckets = match grams.get(hash) {
             Some(buckets) => buckets,
             None => {
-                word.clear();
-                word.push_str(text);
-                gram_buckets.clear();
-                push_char_ngrams(config, word, char_offsets, gram_buckets);
+                char_ngrams_of(config, text, word, char_offsets, gram_buckets);
                 grams.insert(hash, gram_buckets);
                 gram_buckets.as_slice()
             }
@@ -353,14 +350,11 @@ fn count_chars(config: &FeatureConfig, scratch: &mut Scratch) {
     }
 }
 
-/// `1 + ln count`: the weight of a word's character n-grams under [`CharWeighting::Word`].
-pub(crate) fn word_weight(count: u32) -> f32 {
-    // Most words occur once, and ln(1) is exactly 0: skip the call.
-    if count == 1 {
-        1.0
-    } else {
-        1.0 + (count as f32).ln()
-    }
+/// `1 + ln count`: the weight of a feature counted `count` times, and under
+/// [`CharWeighting::Word`] of the character n-grams of a word met `count` times.
+pub(crate) fn log_count(count: f32) -> f32 {
+    // Most features occur once, and ln(1) is exactly 0: skip the call.
+    if count == 1.0 { 1.0 } else { 1.0 + count.ln() }
 }
 
 /// The character n-gram buckets of words already seen by this thread, per word hash, for the
@@ -519,21 +513,33 @@ pub(crate) fn word_char_scores(
             continue;
         };
         if scores.hashes[slot] != hash {
-            word.clear();
-            word.push_str(text);
-            gram_buckets.clear();
-            push_char_ngrams(config, word, char_offsets, gram_buckets);
+            char_ngrams_of(config, text, word, char_offsets, gram_buckets);
             values.fill(0.0);
             share(gram_buckets, values);
             scores.hashes[slot] = hash;
         }
-        let weight = f64::from(word_weight(count));
+        let weight = f64::from(log_count(count as f32));
         sum_squares += weight * weight * f64::from(values[0]);
         for (sum, &value) in sums.iter_mut().zip(&values[1..]) {
             *sum += weight * f64::from(value);
         }
     }
     sum_squares
+}
+
+/// The buckets of the character n-grams of `<text>`, in order, into `buckets` (emptied
+/// first); `word` and `char_offsets` are scratch.
+fn char_ngrams_of(
+    config: &FeatureConfig,
+    text: &str,
+    word: &mut String,
+    char_offsets: &mut Vec<usize>,
+    buckets: &mut Vec<u32>,
+) {
+    word.clear();
+    word.push_str(text);
+    buckets.clear();
+    push_char_ngrams(config, word, char_offsets, buckets);
 }
 
 /// Appends the bucket of each character n-gram of `<word>` to `buckets`, in order.
@@ -624,9 +630,7 @@ pub(crate) fn weigh(
         vector.extend(group.iter().map(|&(bucket, _)| (key_of(bucket), 0.0)));
         let mut sum_squares = 0.0f32;
         for (entry, &(_, count)) in vector[start..].iter_mut().zip(group) {
-            // Most features occur once, and ln(1) is exactly 0: skip the call.
-            let tf = if count == 1.0 { 1.0 } else { 1.0 + count.ln() };
-            let value = tf * idf_of(entry.0);
+            let value = log_count(count) * idf_of(entry.0);
             sum_squares += value * value;
             entry.1 = value;
         }
