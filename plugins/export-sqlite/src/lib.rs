@@ -20,8 +20,9 @@
 //! deletes it), the load needs none of SQLite's crash protection: no journal, no fsync
 //! (`finish` syncs the finished file once before the rename), an exclusive lock taken once.
 //! Articles are committed in large transactions (`transaction_size`). Each transaction's
-//! full-text rows are held back in a temporary table and indexed in one statement before it
-//! commits (see `FULL_TEXT_PENDING`). The tables of an article's parts are keyed by the
+//! articles are indexed for full-text search in one statement before it commits (see
+//! `FULL_TEXT_PENDING`); the index reads their text from the tables (`article_texts`) and
+//! keeps no copy of it. The tables of an article's parts are keyed by the
 //! article's integer key, which grows with every new article, so a new article's rows are
 //! appended at the end of each table rather than inserted at the place of a random text id,
 //! and pages are 16 KiB. Into an empty database, rows go in without the secondary indexes,
@@ -97,14 +98,16 @@ fn default_tone() -> String {
 pub const SCHEMA: &str = include_str!("schema.sql");
 
 /// The version of `SCHEMA`, kept in the database as `PRAGMA user_version`. Version 1 keyed the
-/// tables of an article's parts by the text id; version 2 by the integer `article_key`.
-pub const SCHEMA_VERSION: i64 = 2;
+/// tables of an article's parts by the text id; version 2 by the integer `article_key`, with a
+/// full-text index that kept its own copy of every article's text; version 3's index reads the
+/// text from the tables (the view `article_texts`).
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The page size of a new database, in bytes.
 const PAGE_SIZE: i64 = 16384;
 
-/// The full-text rows of the open transaction, held back until its end (in memory, not in the
-/// database file: `temp_store = MEMORY`).
+/// The articles of the open transaction not yet in the full-text index, held back until its
+/// end (in memory, not in the database file: `temp_store = MEMORY`).
 ///
 /// FTS5 keeps the terms of new rows in memory and writes them out as a new segment of its
 /// index whenever a statement inside the transaction opens a savepoint, which nearly every
@@ -112,21 +115,27 @@ const PAGE_SIZE: i64 = 16384;
 /// its own, and FTS5 spent most of the export writing and merging tiny segments. Indexed in
 /// one statement at the end of the transaction, the terms of thousands of articles go out
 /// together, in large segments.
+///
+/// The index keeps no copy of the text (its content is the view `article_texts`), so taking
+/// an article's terms out of it needs the text they came from: an article that replaces one
+/// already indexed keeps that one's text here, read before its rows are replaced.
 const FULL_TEXT_PENDING: &str = "
     CREATE TEMP TABLE IF NOT EXISTS fts_pending (
-        article_key INTEGER PRIMARY KEY,   -- `articles.article_key`, the full-text rowid
-        replaced    INTEGER NOT NULL,      -- 1: its earlier full-text entry must go first
-        headline    TEXT NOT NULL,
-        body        TEXT NOT NULL
+        article_key  INTEGER PRIMARY KEY,   -- `articles.article_key`, the full-text rowid
+        replaced     INTEGER NOT NULL,      -- 1: its indexed text, below, must go first
+        old_headline TEXT,
+        old_body     TEXT
     );";
 
-/// Moves the pending full-text rows into `articles_fts`, replacing the entries of articles
-/// seen again.
+/// Indexes the pending articles, first taking out the terms of the text they replace.
 const FLUSH_FULL_TEXT: &str = "
-    DELETE FROM articles_fts
-        WHERE rowid IN (SELECT article_key FROM temp.fts_pending WHERE replaced);
+    INSERT INTO articles_fts (articles_fts, rowid, headline, body)
+        SELECT 'delete', article_key, old_headline, old_body FROM temp.fts_pending
+        WHERE replaced ORDER BY article_key;
     INSERT INTO articles_fts (rowid, headline, body)
-        SELECT article_key, headline, body FROM temp.fts_pending ORDER BY article_key;
+        SELECT t.article_key, t.headline, t.body
+        FROM temp.fts_pending AS p JOIN article_texts AS t ON t.article_key = p.article_key
+        ORDER BY p.article_key;
     DELETE FROM temp.fts_pending;";
 
 /// The exporter.
@@ -168,7 +177,7 @@ impl Exporter for Sqlite {
             return Err(error);
         }
         let connection = Connection::open(&temp_path).map_err(|error| sql_error(&error))?;
-        // Room for every statement `write_article` runs (16 when it replaces articles), so
+        // Room for every statement `write_article` runs (17 kinds), so
         // none is compiled again per article.
         connection.set_prepared_statement_cache_capacity(32);
         let mut exporter = Sqlite {
@@ -391,9 +400,19 @@ fn write_article(
         .query_row([&article.id], |row| row.get(0))
         .optional()?;
     if let Some(key) = existing {
+        // The text its full-text entry was made from, whose terms go when the transaction's
+        // articles are indexed (`FLUSH_FULL_TEXT`). Kept only if the article is not pending
+        // already: one that an earlier article of this transaction replaced or added has
+        // its indexed text there, or none.
+        connection
+            .prepare_cached(
+                "INSERT OR IGNORE INTO temp.fts_pending
+                     (article_key, replaced, old_headline, old_body)
+                 SELECT article_key, 1, headline, body FROM article_texts WHERE article_key = ?1",
+            )?
+            .execute([key])?;
         // Deleted table by table rather than by ON DELETE CASCADE: foreign keys are not
-        // enforced while loading (see `prepare`). Its full-text entry goes when the
-        // transaction's full-text rows are flushed (`FLUSH_FULL_TEXT`).
+        // enforced while loading (see `prepare`).
         for sql in [
             "DELETE FROM mentions WHERE article_key = ?1",
             "DELETE FROM entities WHERE article_key = ?1",
@@ -440,18 +459,18 @@ fn write_article(
             run_id,
         ])?;
     // A replaced article keeps its key (given above); a new one gets the next.
-    let key = existing.unwrap_or_else(|| connection.last_insert_rowid());
-    connection
-        .prepare_cached(
-            "INSERT OR REPLACE INTO temp.fts_pending (article_key, replaced, headline, body)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
-            key,
-            existing.is_some(),
-            article.headline,
-            article.paragraphs.join("\n\n")
-        ])?;
+    let key = match existing {
+        Some(key) => key,
+        None => {
+            let key = connection.last_insert_rowid();
+            connection
+                .prepare_cached(
+                    "INSERT INTO temp.fts_pending (article_key, replaced) VALUES (?1, 0)",
+                )?
+                .execute([key])?;
+            key
+        }
+    };
 
     let mut insert_paragraph = connection.prepare_cached(
         "INSERT INTO paragraphs (article_key, paragraph, text) VALUES (?1, ?2, ?3)",
@@ -600,14 +619,18 @@ fn check_or_upgrade_schema(connection: &Connection, path: &Path) -> Result<(), P
     if !has_articles || version == SCHEMA_VERSION {
         return Ok(());
     }
+    let cannot_upgrade = |from: i64, error: rusqlite::Error| {
+        PluginError::new(format!(
+            "{}: cannot upgrade it from schema version {from}: {}",
+            path.display(),
+            sql_message(&error)
+        ))
+    };
+    if version == 2 {
+        return upgrade_from_2(connection).map_err(|error| cannot_upgrade(2, error));
+    }
     if version == 0 && is_schema_1(connection).map_err(|error| sql_error(&error))? {
-        return upgrade_from_1(connection).map_err(|error| {
-            PluginError::new(format!(
-                "{}: cannot upgrade it from schema version 1: {}",
-                path.display(),
-                sql_message(&error)
-            ))
-        });
+        return upgrade_from_1(connection).map_err(|error| cannot_upgrade(1, error));
     }
     let found = if version == 0 {
         "no copydesk schema".to_string()
@@ -616,7 +639,7 @@ fn check_or_upgrade_schema(connection: &Connection, path: &Path) -> Result<(), P
     };
     Err(PluginError::new(format!(
         "{} has {found}; this exporter writes version {SCHEMA_VERSION}, adds to a database of \
-         that version and upgrades one of version 1: move the file away, or set `mode = \
+         that version and upgrades one of versions 1 and 2: move the file away, or set `mode = \
          \"replace\"` in the `sqlite` exporter's options to start a new database",
         path.display()
     )))
@@ -644,9 +667,8 @@ const VERSION_1_TABLES: &[&str] = &[
     "labels",
 ];
 
-/// Copies the rows of the renamed version 1 tables into version 2's. An article's key is its
-/// rowid in version 1, which the full-text index already uses as its own rowid: the index
-/// stays as it is.
+/// Copies the rows of the renamed version 1 tables into the current ones. An article's key is
+/// its rowid in version 1, which its full-text index used as its own rowid.
 const ROWS_FROM_VERSION_1: &str = r#"
     INSERT INTO articles (article_key, id, headline, published, source_path, source_line,
                           source_url, publisher, byline, dateline, dateline_place, language,
@@ -681,14 +703,18 @@ const ROWS_FROM_VERSION_1: &str = r#"
         FROM v1_labels AS l JOIN articles AS a ON a.id = l.article_id ORDER BY 1, 2, 3;
 "#;
 
-/// Upgrades a database of schema version 1 to version 2 in one transaction (on the run's own
-/// copy: the file under the final name is replaced only when the run finishes). The indexes
-/// are dropped while the rows are copied and built once at the end; the runs and the
-/// full-text index stay as they are. The pages keep the size the database has.
+/// Indexes every article for full-text search again, from the tables (`article_texts`).
+const REBUILD_FULL_TEXT: &str = "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');";
+
+/// Upgrades a database of schema version 1 in one transaction (on the run's own copy: the file
+/// under the final name is replaced only when the run finishes). The indexes are dropped while
+/// the rows are copied and built once at the end; the full-text index, which kept its own copy
+/// of the text, is made again from the tables. The runs stay as they are, and the pages keep
+/// the size the database has.
 fn upgrade_from_1(connection: &Connection) -> rusqlite::Result<()> {
-    connection.execute_batch("BEGIN")?;
-    let upgraded = (|| {
+    in_transaction(connection, || {
         drop_secondary_indexes(connection)?;
+        connection.execute_batch("DROP TABLE articles_fts")?;
         for table in VERSION_1_TABLES {
             connection.execute_batch(&format!("ALTER TABLE {table} RENAME TO v1_{table}"))?;
         }
@@ -699,9 +725,30 @@ fn upgrade_from_1(connection: &Connection) -> rusqlite::Result<()> {
             connection.execute_batch(&format!("DROP TABLE v1_{table}"))?;
         }
         connection.execute_batch(SCHEMA)?;
+        connection.execute_batch(REBUILD_FULL_TEXT)?;
         connection.pragma_update(None, "user_version", SCHEMA_VERSION)
-    })();
-    match upgraded {
+    })
+}
+
+/// Upgrades a database of schema version 2, whose full-text index kept its own copy of every
+/// article's text, in one transaction: the index is made again from the tables, and the rest
+/// stays as it is.
+fn upgrade_from_2(connection: &Connection) -> rusqlite::Result<()> {
+    in_transaction(connection, || {
+        connection.execute_batch("DROP TABLE articles_fts")?;
+        connection.execute_batch(SCHEMA)?;
+        connection.execute_batch(REBUILD_FULL_TEXT)?;
+        connection.pragma_update(None, "user_version", SCHEMA_VERSION)
+    })
+}
+
+/// Runs `work` in a transaction, committed if it succeeds and rolled back if not.
+fn in_transaction(
+    connection: &Connection,
+    work: impl FnOnce() -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    connection.execute_batch("BEGIN")?;
+    match work() {
         Ok(()) => connection.execute_batch("COMMIT"),
         Err(error) => {
             let _ = connection.execute_batch("ROLLBACK");
@@ -810,6 +857,24 @@ mod tests {
 
     fn count(connection: &Connection, sql: &str) -> i64 {
         ok(connection.query_row(sql, [], |row| row.get(0)))
+    }
+
+    /// FTS5's own check that the full-text index holds exactly the terms of the text it reads
+    /// (`article_texts`): an entry left over from a replaced text, or missing, is an error.
+    fn check_full_text(connection: &Connection) -> rusqlite::Result<()> {
+        connection.execute_batch(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)",
+        )
+    }
+
+    /// The ids of the articles whose text matches `words`, in order.
+    fn matching(connection: &Connection, words: &str) -> Vec<String> {
+        rows(
+            connection,
+            "SELECT a.id FROM articles_fts JOIN articles AS a ON a.article_key = articles_fts.rowid
+             WHERE articles_fts MATCH :words ORDER BY a.id",
+            &[(":words", words)],
+        )
     }
 
     /// The numbered SQL blocks of docs/sqlite.md.
@@ -976,6 +1041,7 @@ mod tests {
         assert_eq!(before.len(), 3, "{before:?}");
         export_annotated(dir.path());
         assert_eq!(keys(&database(dir.path())), before);
+        ok(check_full_text(&database(dir.path())));
         // A run that never finishes: its rows never reach the final file.
         let mut unfinished = exporter(dir.path(), "{}");
         let extra = r#"{"id":"new","headline":"Never committed","paragraphs":["Lost."]}"#;
@@ -990,6 +1056,82 @@ mod tests {
             .filter(|name| name != "articles.sqlite")
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn articles_seen_again_leave_only_their_last_text_in_the_full_text_index() {
+        let record = |id: &str, words: &str| {
+            format!(r#"{{"id":"{id}","headline":"On {words}","paragraphs":["{words} seen.","Again."]}}"#)
+        };
+        // Replaced within a transaction, across transactions, and in a later run.
+        for transaction_size in [1, 2, 5000] {
+            let dir = ok(tempfile::tempdir());
+            let options = format!(r#"{{"transaction_size": {transaction_size}}}"#);
+            let mut first = exporter(dir.path(), &options);
+            for (id, words) in [("a1", "zebra"), ("a2", "giraffe"), ("a1", "okapi")] {
+                ok(first.write(&Record::new(record(id, words).as_bytes())));
+            }
+            ok(first.finish());
+            let connection = database(dir.path());
+            ok(check_full_text(&connection));
+            assert!(matching(&connection, "zebra").is_empty(), "{transaction_size}");
+            assert_eq!(matching(&connection, "okapi"), ["a1"]);
+            assert_eq!(matching(&connection, "giraffe AND again"), ["a2"]);
+            drop(connection);
+
+            let mut second = exporter(dir.path(), &options);
+            for (id, words) in [("a1", "walrus"), ("a1", "narwhal"), ("a3", "walrus")] {
+                ok(second.write(&Record::new(record(id, words).as_bytes())));
+            }
+            ok(second.finish());
+            let connection = database(dir.path());
+            ok(check_full_text(&connection));
+            assert!(matching(&connection, "okapi").is_empty(), "{transaction_size}");
+            assert_eq!(matching(&connection, "walrus"), ["a3"], "{transaction_size}");
+            assert_eq!(matching(&connection, "narwhal"), ["a1"]);
+            assert_eq!(matching(&connection, "giraffe"), ["a2"]);
+            assert_eq!(count(&connection, "SELECT count(*) FROM articles"), 3);
+
+            // The check finds an index that no longer matches the text.
+            ok(connection.execute(
+                "UPDATE paragraphs SET text = 'tapir' WHERE paragraph = 0 AND article_key =
+                     (SELECT article_key FROM articles WHERE id = 'a2')",
+                [],
+            ));
+            assert!(check_full_text(&connection).is_err());
+        }
+    }
+
+    #[test]
+    fn the_full_text_index_keeps_no_copy_of_the_text() {
+        let dir = ok(tempfile::tempdir());
+        export_annotated(dir.path());
+        let connection = database(dir.path());
+        let fts_tables = rows(
+            &connection,
+            "SELECT name FROM sqlite_schema WHERE name GLOB 'articles_fts_*' ORDER BY name",
+            &[],
+        );
+        assert!(
+            !fts_tables.iter().any(|name| name == "articles_fts_content"),
+            "{fts_tables:?}"
+        );
+        // What the index reads is each article's paragraphs, in order, between blank lines.
+        let body: String = ok(connection.query_row(
+            "SELECT body FROM articles_fts WHERE rowid =
+                 (SELECT article_key FROM articles WHERE id = '1f805389323d0102')",
+            [],
+            |row| row.get(0),
+        ));
+        let article: plugin_api::article::Article = ok(serde_json::from_str(
+            fixture()
+                .lines()
+                .find(|line| line.contains("\"1f805389323d0102\""))
+                .unwrap_or_default(),
+        ));
+        assert!(article.paragraphs.len() > 2);
+        assert_eq!(body, article.paragraphs.join("\n\n"));
+        ok(check_full_text(&connection));
     }
 
     #[test]
@@ -1131,16 +1273,11 @@ mod tests {
         let connection = database(dir.path());
         assert_eq!(count(&connection, "PRAGMA user_version"), SCHEMA_VERSION);
         assert_eq!(contents(&connection), expected);
-        let guterres = |connection: &Connection| {
-            rows(
-                connection,
-                "SELECT a.id FROM articles_fts JOIN articles AS a
-                 ON a.article_key = articles_fts.rowid
-                 WHERE articles_fts MATCH 'Guterres' ORDER BY a.id",
-                &[],
-            )
-        };
-        assert_eq!(guterres(&connection), guterres(&database(exported.path())));
+        ok(check_full_text(&connection));
+        assert_eq!(
+            matching(&connection, "Guterres"),
+            matching(&database(exported.path()), "Guterres")
+        );
         let indexes = count(
             &connection,
             "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL",
@@ -1157,6 +1294,7 @@ mod tests {
         export_annotated(dir.path());
         let connection = database(dir.path());
         assert_eq!(count(&connection, "SELECT count(*) FROM runs"), 3);
+        ok(check_full_text(&connection));
         assert_eq!(
             count(
                 &connection,
@@ -1171,6 +1309,61 @@ mod tests {
         // The same rows, now the third run's.
         ok(connection.execute("UPDATE articles SET run_id = 1", []));
         assert_eq!(contents(&connection), expected);
+    }
+
+    #[test]
+    fn a_database_of_schema_version_2_gets_a_full_text_index_that_reads_the_tables() {
+        let dir = ok(tempfile::tempdir());
+        export_annotated(dir.path());
+        let connection = database(dir.path());
+        let expected = contents(&connection);
+        let guterres = matching(&connection, "Guterres");
+        assert_eq!(guterres.len(), 1);
+        // Back to version 2: a full-text index with its own copy of the text.
+        ok(connection.execute_batch(
+            "DROP TABLE articles_fts;
+             DROP VIEW article_texts;
+             CREATE VIRTUAL TABLE articles_fts USING fts5 (
+                 headline, body, tokenize = 'unicode61 remove_diacritics 2');
+             INSERT INTO articles_fts (rowid, headline, body)
+                 SELECT article_key, headline,
+                        (SELECT group_concat(text, char(10) || char(10)) FROM paragraphs AS p
+                         WHERE p.article_key = a.article_key)
+                 FROM articles AS a;
+             PRAGMA user_version = 2;",
+        ));
+        assert_eq!(
+            count(
+                &connection,
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'articles_fts_content'"
+            ),
+            1
+        );
+        drop(connection);
+
+        ok(exporter(dir.path(), "{}").finish());
+        let connection = database(dir.path());
+        assert_eq!(count(&connection, "PRAGMA user_version"), SCHEMA_VERSION);
+        assert_eq!(
+            count(
+                &connection,
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'articles_fts_content'"
+            ),
+            0
+        );
+        assert_eq!(contents(&connection), expected);
+        assert_eq!(matching(&connection, "Guterres"), guterres);
+        ok(check_full_text(&connection));
+        drop(connection);
+        // And it takes the same articles again, as updates.
+        export_annotated(dir.path());
+        let connection = database(dir.path());
+        ok(check_full_text(&connection));
+        assert_eq!(matching(&connection, "Guterres"), guterres);
+        assert_eq!(
+            count(&connection, "SELECT n_replaced FROM runs ORDER BY run_id DESC LIMIT 1"),
+            3
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
--- articles.sqlite, schema version 2 (`PRAGMA user_version`). Offsets (start, "end") count
+-- articles.sqlite, schema version 3 (`PRAGMA user_version`). Offsets (start, "end") count
 -- code points in the paragraph named by `paragraph`, as everywhere in copydesk. JSON columns
 -- hold JSON arrays. The tables of an article's parts refer to it by `article_key`, the
 -- article's integer key in this database (`JOIN articles USING (article_key)`); `articles.id`
@@ -117,8 +117,18 @@ CREATE TABLE IF NOT EXISTS labels (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS labels_by_value ON labels (classifier, value);
 
--- Full-text index over headline and body (paragraphs joined by blank lines); its rowid is
--- the article's `article_key`.
+-- Each article's text as the full-text index sees it: its headline, and its paragraphs joined
+-- by blank lines.
+CREATE VIEW IF NOT EXISTS article_texts AS
+    SELECT article_key, headline,
+           (SELECT group_concat(text, char(10) || char(10))
+            FROM (SELECT text FROM paragraphs AS p
+                  WHERE p.article_key = a.article_key ORDER BY paragraph)) AS body
+    FROM articles AS a;
+
+-- Full-text index over headline and body; its rowid is the article's `article_key`. It keeps
+-- no copy of the text: `snippet`, `highlight` and its columns read `article_texts`.
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5 (
-    headline, body, tokenize = 'unicode61 remove_diacritics 2'
+    headline, body, content = 'article_texts', content_rowid = 'article_key',
+    tokenize = 'unicode61 remove_diacritics 2'
 );
