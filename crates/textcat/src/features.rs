@@ -1,6 +1,7 @@
 //! Text → sparse hashed feature vector.
 //!
-//! Words are Unicode words (UAX #29, `unicode-segmentation`), lower-cased. Each word, each pair of
+//! Words are Unicode words (UAX #29, as `unicode-segmentation` finds them; split by the `words`
+//! crate), lower-cased. Each word, each pair of
 //! consecutive words and (optionally) each character n-gram of `<word>` is hashed with xxh3 into
 //! a table of `2^hash_bits` buckets. No `String` is made per token: a word is lower-cased into a
 //! reused scratch buffer and hashed from there.
@@ -14,7 +15,6 @@
 
 use std::collections::hash_map::Entry;
 
-use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Which features a model extracts. Stored in the model file.
@@ -278,7 +278,7 @@ pub(crate) fn count_words(config: &FeatureConfig, parts: &[&str], scratch: &mut 
     distinct.clear();
     let mut previous_hash: Option<u64> = None;
     for part in parts {
-        for token in part.unicode_words() {
+        for token in words::words(part) {
             word.clear();
             if token.is_ascii() {
                 // Most words: no typographic apostrophe, and lower-casing is per byte.
@@ -645,8 +645,6 @@ pub(crate) fn weigh(
 
 #[cfg(test)]
 mod tests {
-    use unicode_segmentation::UnicodeSegmentation;
-
     use super::{FeatureConfig, MEMO_SLOTS, Scratch, count_features};
     use crate::tests::sample_texts;
 
@@ -658,7 +656,7 @@ mod tests {
         // One scratch for all texts: its memo fills up, evicts and serves repeated words.
         let distinct: std::collections::HashSet<String> = texts
             .iter()
-            .flat_map(|text| text.unicode_words().map(str::to_lowercase))
+            .flat_map(|text| words::words(text).map(str::to_lowercase))
             .collect();
         assert!(distinct.len() > MEMO_SLOTS, "{} words", distinct.len());
         let mut shared = Scratch::default();

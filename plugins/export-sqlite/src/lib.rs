@@ -1061,7 +1061,9 @@ mod tests {
     #[test]
     fn articles_seen_again_leave_only_their_last_text_in_the_full_text_index() {
         let record = |id: &str, words: &str| {
-            format!(r#"{{"id":"{id}","headline":"On {words}","paragraphs":["{words} seen.","Again."]}}"#)
+            format!(
+                r#"{{"id":"{id}","headline":"On {words}","paragraphs":["{words} seen.","Again."]}}"#
+            )
         };
         // Replaced within a transaction, across transactions, and in a later run.
         for transaction_size in [1, 2, 5000] {
@@ -1074,7 +1076,10 @@ mod tests {
             ok(first.finish());
             let connection = database(dir.path());
             ok(check_full_text(&connection));
-            assert!(matching(&connection, "zebra").is_empty(), "{transaction_size}");
+            assert!(
+                matching(&connection, "zebra").is_empty(),
+                "{transaction_size}"
+            );
             assert_eq!(matching(&connection, "okapi"), ["a1"]);
             assert_eq!(matching(&connection, "giraffe AND again"), ["a2"]);
             drop(connection);
@@ -1086,8 +1091,15 @@ mod tests {
             ok(second.finish());
             let connection = database(dir.path());
             ok(check_full_text(&connection));
-            assert!(matching(&connection, "okapi").is_empty(), "{transaction_size}");
-            assert_eq!(matching(&connection, "walrus"), ["a3"], "{transaction_size}");
+            assert!(
+                matching(&connection, "okapi").is_empty(),
+                "{transaction_size}"
+            );
+            assert_eq!(
+                matching(&connection, "walrus"),
+                ["a3"],
+                "{transaction_size}"
+            );
             assert_eq!(matching(&connection, "narwhal"), ["a1"]);
             assert_eq!(matching(&connection, "giraffe"), ["a2"]);
             assert_eq!(count(&connection, "SELECT count(*) FROM articles"), 3);
@@ -1361,7 +1373,10 @@ mod tests {
         ok(check_full_text(&connection));
         assert_eq!(matching(&connection, "Guterres"), guterres);
         assert_eq!(
-            count(&connection, "SELECT n_replaced FROM runs ORDER BY run_id DESC LIMIT 1"),
+            count(
+                &connection,
+                "SELECT n_replaced FROM runs ORDER BY run_id DESC LIMIT 1"
+            ),
             3
         );
     }
