@@ -1060,22 +1060,26 @@ mod tests {
 
     #[test]
     fn articles_seen_again_leave_only_their_last_text_in_the_full_text_index() {
-        let record = |id: &str, words: &str| {
-            format!(
-                r#"{{"id":"{id}","headline":"On {words}","paragraphs":["{words} seen.","Again."]}}"#
-            )
+        // One run of articles (id, a word of their text), then the database it leaves.
+        let export = |dir: &Path, options: &str, articles: [(&str, &str); 3]| {
+            let mut sqlite = exporter(dir, options);
+            for (id, word) in articles {
+                let record = format!(
+                    r#"{{"id":"{id}","headline":"On {word}","paragraphs":["{word} seen.","Again."]}}"#
+                );
+                ok(sqlite.write(&Record::new(record.as_bytes())));
+            }
+            ok(sqlite.finish());
+            let connection = database(dir);
+            ok(check_full_text(&connection));
+            connection
         };
         // Replaced within a transaction, across transactions, and in a later run.
         for transaction_size in [1, 2, 5000] {
             let dir = ok(tempfile::tempdir());
             let options = format!(r#"{{"transaction_size": {transaction_size}}}"#);
-            let mut first = exporter(dir.path(), &options);
-            for (id, words) in [("a1", "zebra"), ("a2", "giraffe"), ("a1", "okapi")] {
-                ok(first.write(&Record::new(record(id, words).as_bytes())));
-            }
-            ok(first.finish());
-            let connection = database(dir.path());
-            ok(check_full_text(&connection));
+            let first = [("a1", "zebra"), ("a2", "giraffe"), ("a1", "okapi")];
+            let connection = export(dir.path(), &options, first);
             assert!(
                 matching(&connection, "zebra").is_empty(),
                 "{transaction_size}"
@@ -1084,13 +1088,8 @@ mod tests {
             assert_eq!(matching(&connection, "giraffe AND again"), ["a2"]);
             drop(connection);
 
-            let mut second = exporter(dir.path(), &options);
-            for (id, words) in [("a1", "walrus"), ("a1", "narwhal"), ("a3", "walrus")] {
-                ok(second.write(&Record::new(record(id, words).as_bytes())));
-            }
-            ok(second.finish());
-            let connection = database(dir.path());
-            ok(check_full_text(&connection));
+            let second = [("a1", "walrus"), ("a1", "narwhal"), ("a3", "walrus")];
+            let connection = export(dir.path(), &options, second);
             assert!(
                 matching(&connection, "okapi").is_empty(),
                 "{transaction_size}"
