@@ -1,8 +1,10 @@
 //! Micro-benchmarks of the hot paths, over the articles of `samples/` (294 news articles):
 //! sentence and token split, NER tagging, entity finding, the quote finder, the whole
 //! analysis, the topic and tone classifiers, and the article's JSON encode and decode at the
-//! plugin boundary. Throughput is in bytes of article text per second. A group of its own,
-//! `start_up`, times decoding the NER model, which every run waits for.
+//! plugin boundary, and the classifiers' word splitting (`words`, against the
+//! `unicode-segmentation` it stands in for). Throughput is in bytes of article text per
+//! second. A group of its own, `start_up`, times decoding the NER model, which every run waits
+//! for.
 //!
 //! `cargo bench -p microbench` (add a filter such as `-- quotes` to run one group).
 
@@ -10,6 +12,7 @@ use std::hint::black_box;
 
 use article::Article;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use unicode_segmentation::UnicodeSegmentation;
 
 fn hot_paths(c: &mut Criterion) {
     let cleaned = microbench::sample_articles();
@@ -105,6 +108,27 @@ fn hot_paths(c: &mut Criterion) {
                 black_box(tone::score(&article.headline, &article.paragraphs));
             }
         })
+    });
+
+    // The words the topic and tone classifiers read: the same words either way (the `words`
+    // crate's tests), split by table look-ups on ASCII text or by `unicode-segmentation`.
+    let count_words = |split: &dyn Fn(&str) -> usize| {
+        cleaned
+            .iter()
+            .map(|article| {
+                article
+                    .paragraphs
+                    .iter()
+                    .map(|text| split(text))
+                    .sum::<usize>()
+            })
+            .sum::<usize>()
+    };
+    group.bench_function("words", |b| {
+        b.iter(|| black_box(count_words(&|text| words::words(text).count())))
+    });
+    group.bench_function("words_unicode_segmentation", |b| {
+        b.iter(|| black_box(count_words(&|text| text.unicode_words().count())))
     });
 
     // The plugin boundary: the host encodes the analysed article once per stage and every
