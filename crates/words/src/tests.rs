@@ -119,7 +119,7 @@ fn the_sample_articles_split_as_unicode_segmentation_splits_them() {
         assert!(articles.len() > 2000, "{} BBC files", articles.len());
         articles.iter().for_each(|text| assert_same_words(text));
     } else {
-        println!("skipped the BBC articles: {} is absent", bbc.display());
+        println!("skipped: {} is absent", bbc.display());
     }
 }
 
