@@ -1,10 +1,10 @@
 //! Text → sparse hashed feature vector.
 //!
 //! Words are Unicode words (UAX #29, as `unicode-segmentation` finds them; split by the `words`
-//! crate), lower-cased. Each word, each pair of
-//! consecutive words and (optionally) each character n-gram of `<word>` is hashed with xxh3 into
-//! a table of `2^hash_bits` buckets. No `String` is made per token: a word is lower-cased into a
-//! reused scratch buffer and hashed from there.
+//! crate), lower-cased. Each word, each pair of consecutive words and (optionally) each
+//! character n-gram of `<word>` is hashed with xxh3 into a table of `2^hash_bits` buckets. No
+//! `String` is made per token: a word is lower-cased into a reused scratch buffer and hashed
+//! from there.
 //!
 //! Weighting: words and word pairs `(1 + ln count) · idf`, L2-normalised. Character n-grams by
 //! [`CharWeighting`]: with `Word` (the default) each n-gram of a distinct word adds
