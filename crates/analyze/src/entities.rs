@@ -1715,14 +1715,16 @@ struct ClusterIndex<'a> {
     people_by_last: HashMap<&'a str, Vec<usize>>,
     /// First word of a person's name → person clusters.
     people_by_first: HashMap<&'a str, Vec<usize>>,
-    /// Kind and lowercased name of an organisation, place or other name → its cluster.
-    things: HashMap<(EntityKind, String), usize>,
+    /// Kind, then lowercased name ([`thing_key`]) of an organisation, place or other name →
+    /// its cluster. By kind first, so that a name is looked up without a key of its own.
+    things: HashMap<EntityKind, HashMap<String, usize>>,
     /// Gazetteer entry name → its cluster.
     known: HashMap<&'static str, usize>,
 }
 
 impl<'a> ClusterIndex<'a> {
-    fn add(&mut self, clusters: &[Cluster<'a>], cluster_idx: usize) {
+    /// Indexes cluster `cluster_idx`; `key` is scratch.
+    fn add(&mut self, clusters: &[Cluster<'a>], cluster_idx: usize, key: &mut String) {
         let Some(cluster) = clusters.get(cluster_idx) else {
             return;
         };
@@ -1740,9 +1742,11 @@ impl<'a> ClusterIndex<'a> {
                 }
             }
         } else {
-            self.things
-                .entry((cluster.kind, cluster.name_words.join(" ").to_lowercase()))
-                .or_insert(cluster_idx);
+            let name = thing_key(&cluster.name_words, key);
+            let names = self.things.entry(cluster.kind).or_default();
+            if !names.contains_key(name) {
+                names.insert(name.to_string(), cluster_idx);
+            }
         }
         if let Some(entry) = cluster.known {
             self.known.entry(entry.name).or_insert(cluster_idx);
@@ -1754,6 +1758,24 @@ impl<'a> ClusterIndex<'a> {
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
+}
+
+/// The key of `words` in [`ClusterIndex::things`], written into `key`: the words joined by
+/// spaces and lowercased (as `words.join(" ").to_lowercase()`, without allocating for ASCII).
+fn thing_key<'k>(words: &[&str], key: &'k mut String) -> &'k str {
+    key.clear();
+    for (word_idx, word) in words.iter().enumerate() {
+        if word_idx > 0 {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    if key.is_ascii() {
+        key.make_ascii_lowercase();
+    } else {
+        *key = key.to_lowercase();
+    }
+    key
 }
 
 /// The only element of an iterator, if it has exactly one.
@@ -1770,11 +1792,12 @@ fn build_entities<'a>(
     let mut clusters: Vec<Cluster<'a>> = Vec::new();
     let mut index = ClusterIndex::default();
     let mut cluster_of: Vec<usize> = Vec::with_capacity(candidates.len());
+    let mut key = String::new();
     for (candidate_idx, candidate) in candidates.iter().enumerate() {
         let words = tokens.surfaces.get(candidate.tokens.clone()).unwrap_or(&[]);
         let found = match candidate.kind {
             EntityKind::Person => find_person(&clusters, &index, words),
-            _ => find_thing(&clusters, &index, candidate, words),
+            _ => find_thing(&clusters, &index, candidate, words, &mut key),
         };
         let cluster_idx = found.unwrap_or_else(|| {
             clusters.push(Cluster {
@@ -1794,7 +1817,7 @@ fn build_entities<'a>(
             }
             cluster.mentions.push(candidate_idx);
         }
-        index.add(&clusters, cluster_idx);
+        index.add(&clusters, cluster_idx, &mut key);
         cluster_of.push(cluster_idx);
     }
     merge_late_full_names(&mut clusters, &index, &mut cluster_of);
@@ -1866,12 +1889,17 @@ fn find_thing(
     index: &ClusterIndex<'_>,
     candidate: &Candidate,
     words: &[&str],
+    key: &mut String,
 ) -> Option<usize> {
     if let Some(entry) = candidate.known {
         return index.known.get(entry.name).copied();
     }
-    let key = (candidate.kind, words.join(" ").to_lowercase());
-    index.things.get(&key).copied().filter(|&cluster_idx| {
+    let name = thing_key(words, key);
+    let found = index
+        .things
+        .get(&candidate.kind)
+        .and_then(|names| names.get(name));
+    found.copied().filter(|&cluster_idx| {
         clusters.get(cluster_idx).is_some_and(|cluster| {
             cluster.known.is_none() && same_words(&cluster.name_words, words)
         })
