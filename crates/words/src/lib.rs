@@ -6,7 +6,8 @@
 //! after it. A word boundary always falls before such a run (no rule of UAX #29 joins anything
 //! to a following space, tab, CR or LF, nor looks back across one), so the pieces' words are
 //! the text's words. A piece of ASCII characters only, most of them in English news, is split
-//! here by UAX #29's rules restricted to ASCII, a table look-up per byte; any other piece is
+//! here by UAX #29's rules restricted to ASCII, a table look-up per byte (a text of ASCII
+//! characters only is one piece, its whitespace being no part of a word); any other piece is
 //! handed to `unicode_segmentation`, whitespace included, so that a combining mark after a
 //! space is segmented as it would be in the whole text. The tests compare both ways on every
 //! string of up to four characters from an alphabet of the rules' cases, on random strings of
@@ -63,10 +64,13 @@ const fn classes() -> [u8; 256] {
 /// The words of `text` with their byte offsets, as
 /// [`unicode_word_indices`](UnicodeSegmentation::unicode_word_indices) yields them.
 pub fn word_indices(text: &str) -> WordIndices<'_> {
+    // A text of ASCII only, most paragraphs of English news, is one piece: whitespace joins
+    // nothing in the ASCII rules, so no look for it is needed.
+    let piece_end = if text.is_ascii() { text.len() } else { 0 };
     WordIndices {
         text,
         pos: 0,
-        piece_end: 0,
+        piece_end,
         other: None,
     }
 }
@@ -88,6 +92,7 @@ pub struct WordIndices<'a> {
 
 impl<'a> WordIndices<'a> {
     /// The next word of the ASCII piece `pos..piece_end`, if any.
+    #[inline(always)]
     fn next_in_ascii_piece(&mut self) -> Option<(usize, &'a str)> {
         let bytes = self.text.as_bytes();
         let end = self.piece_end.min(bytes.len());
@@ -100,12 +105,12 @@ impl<'a> WordIndices<'a> {
             }
             let start = idx;
             let mut last = class;
-            let mut alphanumeric = class & (LETTER | DIGIT) != 0;
+            // Only a run of `_` alone is no word.
+            let alphanumeric = class & (LETTER | DIGIT) != 0;
             idx += 1;
             while idx < end {
                 let class = CLASSES[usize::from(bytes[idx])];
                 if class & IN_WORD != 0 {
-                    alphanumeric |= class & (LETTER | DIGIT) != 0;
                     last = class;
                     idx += 1;
                     continue;
@@ -125,9 +130,10 @@ impl<'a> WordIndices<'a> {
                     _ => break,
                 }
             }
-            if alphanumeric {
+            let word = self.text.get(start..idx).unwrap_or_default();
+            if alphanumeric || word.bytes().any(|byte| byte != b'_') {
                 self.pos = idx;
-                return self.text.get(start..idx).map(|word| (start, word));
+                return Some((start, word));
             }
         }
         self.pos = end;
@@ -170,7 +176,23 @@ impl<'a> WordIndices<'a> {
 impl<'a> Iterator for WordIndices<'a> {
     type Item = (usize, &'a str);
 
+    /// The common case, the next word of an ASCII piece, is inlined into the caller's loop;
+    /// the rest is not.
+    #[inline]
     fn next(&mut self) -> Option<(usize, &'a str)> {
+        if self.other.is_none()
+            && let Some(word) = self.next_in_ascii_piece()
+        {
+            return Some(word);
+        }
+        self.next_after_piece()
+    }
+}
+
+impl<'a> WordIndices<'a> {
+    /// [`Iterator::next`] at the end of an ASCII piece or in another.
+    #[inline(never)]
+    fn next_after_piece(&mut self) -> Option<(usize, &'a str)> {
         loop {
             if let Some((offset, words)) = &mut self.other {
                 if let Some((start, word)) = words.next() {
