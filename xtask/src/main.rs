@@ -235,8 +235,7 @@ fn test() -> Result {
     {
         // Each such test says so itself, in output that `cargo test` keeps for failures.
         println!(
-            "xtask: skipped the parts of tests that read {} (CoNLL-2003, BBC, PolNeAR): it is \
-             absent",
+            "xtask: skipped the parts of tests that read {} (CoNLL-2003, BBC): it is absent",
             shared.display()
         );
     }

@@ -1,7 +1,7 @@
 //! The process's allocator: the system's, asking the kernel for transparent huge pages on
 //! large blocks.
 //!
-//! The NER weight table (some 12 MB) and each worker's word memo (6 MB) are read at random, a
+//! The NER weight table (some 12 MB) and each worker's word memo (12 MiB) are read at random, a
 //! cache line here and another there. With 4 KiB pages most of those reads miss the TLB as
 //! well as the cache, and the processor walks the page tables before it can even start to
 //! fetch the line. Blocks of [`HUGE_PAGE`] or more are therefore aligned to that size and

@@ -105,8 +105,6 @@ impl<'a> WordIndices<'a> {
             }
             let start = idx;
             let mut last = class;
-            // Only a run of `_` alone is no word.
-            let alphanumeric = class & (LETTER | DIGIT) != 0;
             idx += 1;
             while idx < end {
                 let class = CLASSES[usize::from(bytes[idx])];
@@ -131,7 +129,8 @@ impl<'a> WordIndices<'a> {
                 }
             }
             let word = self.text.get(start..idx).unwrap_or_default();
-            if alphanumeric || word.bytes().any(|byte| byte != b'_') {
+            // A word has a letter or a digit: only a run of `_` alone is none.
+            if word.bytes().any(|byte| byte != b'_') {
                 self.pos = idx;
                 return Some((start, word));
             }
@@ -171,25 +170,7 @@ impl<'a> WordIndices<'a> {
         }
         true
     }
-}
 
-impl<'a> Iterator for WordIndices<'a> {
-    type Item = (usize, &'a str);
-
-    /// The common case, the next word of an ASCII piece, is inlined into the caller's loop;
-    /// the rest is not.
-    #[inline]
-    fn next(&mut self) -> Option<(usize, &'a str)> {
-        if self.other.is_none()
-            && let Some(word) = self.next_in_ascii_piece()
-        {
-            return Some(word);
-        }
-        self.next_after_piece()
-    }
-}
-
-impl<'a> WordIndices<'a> {
     /// [`Iterator::next`] at the end of an ASCII piece or in another.
     #[inline(never)]
     fn next_after_piece(&mut self) -> Option<(usize, &'a str)> {
@@ -207,6 +188,22 @@ impl<'a> WordIndices<'a> {
                 return None;
             }
         }
+    }
+}
+
+impl<'a> Iterator for WordIndices<'a> {
+    type Item = (usize, &'a str);
+
+    /// The common case, the next word of an ASCII piece, is inlined into the caller's loop;
+    /// the rest is not.
+    #[inline]
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        if self.other.is_none()
+            && let Some(word) = self.next_in_ascii_piece()
+        {
+            return Some(word);
+        }
+        self.next_after_piece()
     }
 }
 
